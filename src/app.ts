@@ -1,0 +1,72 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { registerGetWhoami } from './auth/get-whoami.js';
+import type { AppDeps } from './deps.js';
+import { registerGetHealthz } from './health/get-healthz.js';
+import { registerGetReadyz } from './health/get-readyz.js';
+import type { App, AppEnv } from './http/context.js';
+import { renderDocsPage } from './http/docs-page.js';
+import { ValidationError } from './http/errors.js';
+import { handleError, handleNotFound } from './http/handle-errors.js';
+import { observeRequests } from './telemetry/observe-requests.js';
+
+export const apiVersion = '0.1.0';
+
+function createRouter(): App {
+  return new OpenAPIHono<AppEnv>({
+    // Validation failures become one 400 problem naming every field (design.md, convention 7).
+    defaultHook: (result) => {
+      if (!result.success) {
+        const prefix = result.target === 'json' ? 'body' : result.target;
+        throw new ValidationError(
+          result.error.issues.map((issue) => ({
+            path: [prefix, ...issue.path.map(String)].join('.'),
+            message: issue.message,
+          })),
+        );
+      }
+    },
+  });
+}
+
+/**
+ * The runtime-neutral app: the Node entry, the Workers entry and the tests all build it from deps
+ * (design.md, convention 3). Everything of Vigie's own lives under the admin prefix.
+ */
+export function createApp(deps: AppDeps): App {
+  const app = createRouter();
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    await next();
+  });
+  app.use('*', observeRequests({ logger: deps.logger }));
+
+  const admin = createRouter();
+  admin.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'Staff token with a `roles` claim (sre, dpo, comms, auditor, admin)',
+  });
+  registerGetHealthz(admin);
+  registerGetReadyz(admin);
+  registerGetWhoami(admin);
+  app.route(deps.config.adminPrefix, admin);
+
+  const prefix = deps.config.adminPrefix;
+  const documentConfig = {
+    openapi: '3.1.0',
+    info: {
+      title: 'Vigie',
+      version: apiVersion,
+      description: 'Incident and personal-data-breach response: maintenance, access log, breaches, notices.',
+    },
+  };
+  app.doc31(`${prefix}/openapi.json`, documentConfig);
+  app.get(`${prefix}/docs`, (c) =>
+    c.html(renderDocsPage(app.getOpenAPI31Document(documentConfig) as never, `${prefix}/openapi.json`)),
+  );
+
+  app.notFound(handleNotFound(() => app.routes));
+  app.onError(handleError());
+  return app;
+}

@@ -1,0 +1,61 @@
+import { ConfigError, parseConfig } from '../config.js';
+import { migrateCommand } from './migrate-command.js';
+import { serveCommand } from './serve-command.js';
+import { tokenCommand } from './token-command.js';
+
+export interface Command {
+  summary: string;
+  run(args: string[], env: NodeJS.ProcessEnv): Promise<number | void>;
+}
+
+const commands: Record<string, Command> = {
+  serve: serveCommand,
+  migrate: migrateCommand,
+  token: tokenCommand,
+};
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, command]) => `  ${name.padEnd(12)} ${command.summary}`);
+  return `usage: vigie <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nConfiguration comes from environment variables; see README.md.`;
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`vigie: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return (await command.run(args, env)) ?? 0;
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof UsageError) {
+      console.error(`vigie: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const loadConfig = (env: NodeJS.ProcessEnv) => parseConfig(env);
+
+const isEntry = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isEntry || process.argv[1]?.endsWith('/bin/vigie.js') || process.argv[1]?.endsWith('/bin/vigie')) {
+  main(process.argv.slice(2), process.env).then(
+    (code) => {
+      if (code !== 0) process.exit(code);
+    },
+    (error: unknown) => {
+      console.error(`vigie: ${(error as Error)?.message ?? String(error)}`);
+      process.exit(1);
+    },
+  );
+}

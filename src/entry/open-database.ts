@@ -1,0 +1,53 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config.js';
+import { createDb } from '../db/create-db.js';
+import type { Db } from '../db/database.js';
+import { PGliteDialect } from '../db/pglite-dialect.js';
+
+export interface OpenDatabase {
+  db: Db;
+  engine: 'postgresql' | 'embedded';
+  /** Where the data lives, without credentials (safe to log). */
+  location: string;
+}
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL: a schema to put first on the search_path (tests give each file its own). */
+  schema?: string;
+  /** Embedded: keep the database in memory (tests). */
+  inMemory?: boolean;
+}
+
+/** PostgreSQL through a `pg` pool when DATABASE_URL is set; otherwise embedded PGlite in VIGIE_DATA_DIR. */
+export async function openDatabase(
+  config: Pick<Config, 'databaseUrl' | 'databasePoolSize' | 'dataDir'>,
+  options: OpenDatabaseOptions = {},
+): Promise<OpenDatabase> {
+  if (config.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: config.databaseUrl,
+      max: config.databasePoolSize,
+      connectionTimeoutMillis: 5_000,
+      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    });
+    // An idle client that loses its server emits 'error'; without a listener that would end the process.
+    pool.on('error', () => {});
+    const url = new URL(config.databaseUrl);
+    return {
+      db: createDb(new PostgresDialect({ pool }), 'postgresql'),
+      engine: 'postgresql',
+      location: `${url.hostname}:${url.port || 5432}${url.pathname}`,
+    };
+  }
+  if (options.inMemory) {
+    return { db: createDb(new PGliteDialect(await PGlite.create()), 'pglite'), engine: 'embedded', location: 'memory' };
+  }
+  const dir = join(config.dataDir, 'pgdata');
+  await mkdir(dir, { recursive: true });
+  const pglite = await PGlite.create(dir);
+  return { db: createDb(new PGliteDialect(pglite), 'pglite'), engine: 'embedded', location: dir };
+}
