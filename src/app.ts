@@ -39,6 +39,8 @@ export function createApp(deps: AppDeps): App {
     await next();
   });
   app.use('*', observeRequests({ logger: deps.logger }));
+  // Feature middleware for the protected service (outside the admin prefix) goes here, in this order:
+  // maintenance switch first, then the access log / gateway.
 
   const admin = createRouter();
   admin.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
@@ -50,6 +52,7 @@ export function createApp(deps: AppDeps): App {
   registerGetHealthz(admin);
   registerGetReadyz(admin);
   registerGetWhoami(admin);
+  // Feature routes: one registerX(admin, deps) line per feature.
   app.route(deps.config.adminPrefix, admin);
 
   const prefix = deps.config.adminPrefix;
