@@ -1,3 +1,5 @@
+import { startupBenchmark } from './startup.js';
+
 export interface Benchmark {
   name: string;
   title: string;
@@ -6,4 +8,6 @@ export interface Benchmark {
 }
 
 /** Every benchmark, in the order `npm run bench` runs them. Append yours. */
-export const benchmarks: Benchmark[] = [];
+export const benchmarks: Benchmark[] = [
+  startupBenchmark,
+];

@@ -17,7 +17,7 @@ export interface RunningServer {
 /** `vigie serve`: open the database, apply migrations, serve until SIGTERM/SIGINT. */
 export async function startServer(baseConfig: Config, env: NodeJS.ProcessEnv): Promise<RunningServer> {
   const started = performance.now();
-  const telemetry = startTelemetry(env);
+  const telemetry = await startTelemetry(env);
   const logger = createLogger(baseConfig.logLevel);
   const { config, generated } = await withDevelopmentSecret(baseConfig);
   if (generated) logger.warn('generated a development token key', { file: `${config.dataDir}/jwt-secret` });

@@ -1,6 +1,5 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
@@ -43,6 +42,8 @@ export async function openDatabase(
       location: `${url.hostname}:${url.port || 5432}${url.pathname}`,
     };
   }
+  // Loaded only when used: the embedded engine is a large module that a PostgreSQL deployment never needs.
+  const { PGlite } = await import('@electric-sql/pglite');
   if (options.inMemory) {
     return { db: createDb(new PGliteDialect(await PGlite.create()), 'pglite'), engine: 'embedded', location: 'memory' };
   }
