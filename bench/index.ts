@@ -1,4 +1,10 @@
 import { startupBenchmark } from './startup.js';
+import { exposureBenchmark } from './exposure.js';
+import { maintenanceBenchmark } from './maintenance.js';
+import { auditBenchmark } from './audit.js';
+import { noticesBenchmark } from './notices.js';
+import { breachesBenchmark } from './breaches.js';
+import { deliveryBenchmark } from './delivery.js';
 
 export interface Benchmark {
   name: string;
@@ -10,4 +16,10 @@ export interface Benchmark {
 /** Every benchmark, in the order `npm run bench` runs them. Append yours. */
 export const benchmarks: Benchmark[] = [
   startupBenchmark,
+  exposureBenchmark,
+  maintenanceBenchmark,
+  auditBenchmark,
+  noticesBenchmark,
+  breachesBenchmark,
+  deliveryBenchmark,
 ];

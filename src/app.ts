@@ -8,6 +8,14 @@ import { renderDocsPage } from './http/docs-page.js';
 import { ValidationError } from './http/errors.js';
 import { handleError, handleNotFound } from './http/handle-errors.js';
 import { observeRequests } from './telemetry/observe-requests.js';
+import { registerAudit } from './audit/routes/register.js';
+import { proxyToUpstream } from './gateway/fetch-gateway.js';
+import { registerDelivery } from './delivery/register.js';
+import { registerExposure } from './exposure/routes/register.js';
+import { maintenanceGate } from './maintenance/gate.js';
+import { registerMaintenance } from './maintenance/register.js';
+import { registerBreaches } from './breaches/routes/register.js';
+import { registerNotices } from './notices/register-notices.js';
 
 export const apiVersion = '0.1.0';
 
@@ -41,6 +49,19 @@ export function createApp(deps: AppDeps): App {
   app.use('*', observeRequests({ logger: deps.logger }));
   // Feature middleware for the protected service (outside the admin prefix) goes here, in this order:
   // maintenance switch first, then the access log / gateway.
+  if (deps.maintenance) {
+    app.use(
+      '*',
+      maintenanceGate({
+        holder: deps.maintenance,
+        clock: deps.clock,
+        timeZone: deps.config.timeZone,
+        staffTokenVerifier: deps.staffTokenVerifier,
+        bypassKey: deps.config.maintenance.bypassKey,
+        bypassTtlSeconds: deps.config.maintenance.bypassTtlSeconds,
+      }),
+    );
+  }
 
   const admin = createRouter();
   admin.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
@@ -53,6 +74,12 @@ export function createApp(deps: AppDeps): App {
   registerGetReadyz(admin);
   registerGetWhoami(admin);
   // Feature routes: one registerX(admin, deps) line per feature.
+  registerAudit(admin);
+  registerDelivery(admin);
+  registerExposure(admin, deps);
+  registerMaintenance(admin);
+  registerBreaches(admin);
+  registerNotices(admin);
   app.route(deps.config.adminPrefix, admin);
 
   const prefix = deps.config.adminPrefix;
@@ -69,6 +96,10 @@ export function createApp(deps: AppDeps): App {
     c.html(renderDocsPage(app.getOpenAPI31Document(documentConfig) as never, `${prefix}/openapi.json`)),
   );
 
+  // Gateway mode: everything outside the admin prefix goes to the origin, after the maintenance switch.
+  if (deps.accessLog && deps.config.upstream) {
+    app.all('*', proxyToUpstream({ upstream: deps.config.upstream, adminPrefix: prefix, accessLog: deps.accessLog, clock: deps.clock }));
+  }
   app.notFound(handleNotFound(() => app.routes));
   app.onError(handleError());
   return app;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseNetwork } from './maintenance/cidr.js';
 
 /** Roles of the people who use Vigie (staff tokens). */
 export const roleNames = ['sre', 'dpo', 'comms', 'auditor', 'admin'] as const;
@@ -50,8 +51,68 @@ export const configSchema = z
     VIGIE_JWT_ALGORITHMS: list.optional(),
     VIGIE_JWT_ROLES_CLAIM: z.string().min(1).default('roles'),
     VIGIE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    VIGIE_SMTP_URL: z.string().trim().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+    VIGIE_SMTP_FROM: z.string().trim().min(3).default('Vigie <no-reply@localhost>'),
+    VIGIE_SMTP_RATE: z.coerce.number().min(0.1).max(100_000).default(20),
+    VIGIE_SMS_URL: optionalUrl,
+    VIGIE_SMS_TOKEN: z.string().min(1).optional(),
+    VIGIE_SMS_SENDER: z.string().trim().min(1).max(16).default('Vigie'),
+    VIGIE_SMS_PROVIDER: z.string().regex(/^[a-z0-9-]{1,40}$/, 'must be lower-case letters, digits and -').default('sms'),
+    VIGIE_SMS_RATE: z.coerce.number().min(0.1).max(100_000).default(50),
+    VIGIE_DELIVERY_RECEIPT_SECRET: z.string().min(16, 'must be at least 16 characters (HMAC key)').optional(),
+    VIGIE_DELIVERY_ALERT_WEBHOOKS: list.pipe(z.array(z.url({ message: 'must be a comma-separated list of absolute URLs' }))).default([]),
+    VIGIE_DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
+    VIGIE_DELIVERY_UNKNOWN_AFTER_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
+    VIGIE_TEMPLATES_DIR: z.string().min(1).optional(),
+    VIGIE_SMS_MAX_SEGMENTS: z.coerce.number().int().min(1).max(10).default(3),
+    VIGIE_NOTICE_URL: optionalUrl,
+    VIGIE_UPSTREAM: optionalUrl,
+    VIGIE_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+    VIGIE_AUDIT_MODE: z.enum(['strict', 'async'], { message: 'must be strict or async' }).default('strict'),
+    VIGIE_AUDIT_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
+    VIGIE_AUDIT_BATCH_MAX: z.coerce.number().int().min(1).max(10_000).default(1_000),
+    VIGIE_AUDIT_ALL_REQUESTS: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
+    VIGIE_AUDIT_KEY: z.string().min(32, 'must be at least 32 characters (HMAC key)').optional(),
+    VIGIE_AUDIT_CHECKPOINT_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+    VIGIE_PRINCIPAL_SECRET: z.string().min(32, 'must be at least 32 characters (HS256 key)').optional(),
+    VIGIE_PRINCIPAL_JWKS_URL: optionalUrl,
+    VIGIE_PRINCIPAL_ISSUER: z.string().min(1).optional(),
+    VIGIE_PRINCIPAL_AUDIENCE: z.string().min(1).optional(),
+    VIGIE_PRINCIPAL_ALGORITHMS: list.optional(),
+    VIGIE_PRINCIPAL_CLAIM: z.string().min(1).default('sub'),
+    VIGIE_PRINCIPAL_COOKIE: z.string().min(1).optional(),
+    VIGIE_SESSION_COOKIE: z.string().min(1).default('session'),
+    VIGIE_EXPOSURE_BROAD_ROLES: list.default([]),
+    VIGIE_EXPOSURE_WEBHOOKS: list.pipe(z.array(z.url({ message: 'must be a comma-separated list of absolute URLs' }))).default([]),
+    VIGIE_EXPOSURE_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    VIGIE_EXPOSURE_BURST_GAP_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+    VIGIE_EXPOSURE_BREAKER_THRESHOLD: z.coerce.number().int().min(0).default(0),
+    VIGIE_EXPOSURE_BREAKER_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+    VIGIE_EXPOSURE_BREAKER_SCOPE: z.enum(['affected', 'site']).default('affected'),
+    VIGIE_MAINTENANCE_COLD_START: z.enum(['open', 'closed'], { message: 'must be open or closed' }).default('open'),
+    VIGIE_MAINTENANCE_REFRESH_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
+    VIGIE_MAINTENANCE_RETRY_AFTER: z.coerce.number().int().min(1).max(86_400).default(300),
+    VIGIE_MAINTENANCE_BYPASS_KEY: z.string().min(32, 'must be at least 32 characters (HMAC key)').optional(),
+    VIGIE_MAINTENANCE_BYPASS_TTL: z.coerce.number().int().min(60).max(7 * 86_400).default(3600),
+    VIGIE_MAINTENANCE_BYPASS_NETWORKS: list
+      .refine((items) => items.every((item) => parseNetwork(item) !== undefined), 'must be a comma-separated list of CIDR networks')
+      .default([]),
+    VIGIE_MAINTENANCE_EXEMPT_PATHS: list
+      .refine((items) => items.every((item) => item.startsWith('/')), 'must be a comma-separated list of paths starting with /')
+      .default(['/healthz', '/readyz', '/livez']),
+    VIGIE_ORG_NAME: z.string().trim().min(1).optional(),
+    VIGIE_ORG_SIREN: z.string().regex(/^\d{9}$/, 'must be 9 digits').optional(),
+    VIGIE_ORG_SECTOR: z.string().trim().min(1).optional(),
+    VIGIE_ORG_REPRESENTATIVE: z.string().trim().min(1).optional(),
+    VIGIE_DPO_CONTACT: z.string().trim().min(1).optional(),
+    VIGIE_BREACH_REGIMES: list
+      .pipe(z.array(z.enum(['nis2', 'nis2-trust-service', 'eprivacy', 'dora'], { message: 'must list regimes among nis2, nis2-trust-service, eprivacy, dora' })))
+      .default([]),
   })
   .superRefine((value, ctx) => {
+    if (value.VIGIE_EXPOSURE_WEBHOOKS.length > 0 && !value.VIGIE_EXPOSURE_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['VIGIE_EXPOSURE_WEBHOOK_SECRET'], message: 'is required when VIGIE_EXPOSURE_WEBHOOKS is set (bodies are signed)' });
+    }
     if (value.VIGIE_JWT_SECRET && value.VIGIE_JWKS_URL) {
       ctx.addIssue({ code: 'custom', path: ['VIGIE_JWKS_URL'], message: 'set either VIGIE_JWT_SECRET or VIGIE_JWKS_URL, not both' });
     }
@@ -65,6 +126,53 @@ export const configSchema = z
     timeZone: value.VIGIE_TIMEZONE,
     adminPrefix: value.VIGIE_ADMIN_PREFIX,
     logLevel: value.VIGIE_LOG_LEVEL,
+    // Sending and delivery tracking (issue 8).
+    delivery: {
+      smtp: { url: value.VIGIE_SMTP_URL, from: value.VIGIE_SMTP_FROM, ratePerSecond: value.VIGIE_SMTP_RATE },
+      sms: {
+        url: value.VIGIE_SMS_URL,
+        token: value.VIGIE_SMS_TOKEN,
+        sender: value.VIGIE_SMS_SENDER,
+        provider: value.VIGIE_SMS_PROVIDER,
+        ratePerSecond: value.VIGIE_SMS_RATE,
+      },
+      receiptSecret: value.VIGIE_DELIVERY_RECEIPT_SECRET,
+      alertWebhooks: value.VIGIE_DELIVERY_ALERT_WEBHOOKS,
+      maxAttempts: value.VIGIE_DELIVERY_MAX_ATTEMPTS,
+      unknownAfterSeconds: value.VIGIE_DELIVERY_UNKNOWN_AFTER_SECONDS,
+    },
+    // Drafts (issue 7): an organisation's own templates laid over templates/, and the SMS length warning.
+    notices: { templatesDir: value.VIGIE_TEMPLATES_DIR, smsMaxSegments: value.VIGIE_SMS_MAX_SEGMENTS, noticeUrl: value.VIGIE_NOTICE_URL },
+    upstream: value.VIGIE_UPSTREAM ? { url: value.VIGIE_UPSTREAM, timeoutMs: value.VIGIE_UPSTREAM_TIMEOUT_MS } : undefined,
+    audit: {
+      mode: value.VIGIE_AUDIT_MODE,
+      timeoutMs: value.VIGIE_AUDIT_TIMEOUT_MS,
+      maxBatch: value.VIGIE_AUDIT_BATCH_MAX,
+      allRequests: value.VIGIE_AUDIT_ALL_REQUESTS === 'true',
+      key: value.VIGIE_AUDIT_KEY,
+      checkpointSeconds: value.VIGIE_AUDIT_CHECKPOINT_SECONDS,
+    },
+    principal: {
+      secret: value.VIGIE_PRINCIPAL_SECRET,
+      jwksUrl: value.VIGIE_PRINCIPAL_JWKS_URL,
+      issuer: value.VIGIE_PRINCIPAL_ISSUER,
+      audience: value.VIGIE_PRINCIPAL_AUDIENCE,
+      // Pinned like staff tokens: HS256 for a secret, asymmetric algorithms only for a JWKS.
+      algorithms: value.VIGIE_PRINCIPAL_ALGORITHMS ?? (value.VIGIE_PRINCIPAL_JWKS_URL ? ['RS256', 'ES256', 'EdDSA'] : ['HS256']),
+      claim: value.VIGIE_PRINCIPAL_CLAIM,
+      cookie: value.VIGIE_PRINCIPAL_COOKIE,
+      sessionCookie: value.VIGIE_SESSION_COOKIE,
+    },
+    exposure: {
+      broadRoles: value.VIGIE_EXPOSURE_BROAD_ROLES,
+      webhooks: value.VIGIE_EXPOSURE_WEBHOOKS,
+      webhookSecret: value.VIGIE_EXPOSURE_WEBHOOK_SECRET,
+      burstGapSeconds: value.VIGIE_EXPOSURE_BURST_GAP_SECONDS,
+      // 0 = no automatic maintenance.
+      breakerThreshold: value.VIGIE_EXPOSURE_BREAKER_THRESHOLD,
+      breakerWindowSeconds: value.VIGIE_EXPOSURE_BREAKER_WINDOW_SECONDS,
+      breakerScope: value.VIGIE_EXPOSURE_BREAKER_SCOPE,
+    },
     jwt: {
       secret: value.VIGIE_JWT_SECRET,
       jwksUrl: value.VIGIE_JWKS_URL,
@@ -74,6 +182,25 @@ export const configSchema = z
       algorithms: value.VIGIE_JWT_ALGORITHMS ?? (value.VIGIE_JWKS_URL ? ['RS256', 'ES256', 'EdDSA'] : ['HS256']),
       rolesClaim: value.VIGIE_JWT_ROLES_CLAIM,
     },
+    maintenance: {
+      coldStart: value.VIGIE_MAINTENANCE_COLD_START,
+      refreshSeconds: value.VIGIE_MAINTENANCE_REFRESH_SECONDS,
+      defaultRetryAfterSeconds: value.VIGIE_MAINTENANCE_RETRY_AFTER,
+      bypassKey: value.VIGIE_MAINTENANCE_BYPASS_KEY,
+      bypassTtlSeconds: value.VIGIE_MAINTENANCE_BYPASS_TTL,
+      bypassNetworks: value.VIGIE_MAINTENANCE_BYPASS_NETWORKS,
+      exemptPaths: value.VIGIE_MAINTENANCE_EXEMPT_PATHS,
+    },
+    // The organisation and its DPO as the breach register and the CNIL form name them; the regimes whose
+    // clocks run besides the GDPR's (the organisation's declaration, never guessed).
+    organisation: {
+      name: value.VIGIE_ORG_NAME,
+      siren: value.VIGIE_ORG_SIREN,
+      sector: value.VIGIE_ORG_SECTOR,
+      legalRepresentative: value.VIGIE_ORG_REPRESENTATIVE,
+      dpoContact: value.VIGIE_DPO_CONTACT,
+    },
+    breachRegimes: value.VIGIE_BREACH_REGIMES,
   }))
   .superRefine((config, ctx) => {
     const symmetric = config.jwt.algorithms.filter((alg) => alg.startsWith('HS'));

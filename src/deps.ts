@@ -1,8 +1,13 @@
+import type { AccessLog } from './audit/access-log.js';
 import type { StaffTokenVerifier } from './auth/verify-staff-token.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
+import type { DeliveryDeps } from './delivery/wiring.js';
 import type { Logger } from './logger.js';
+import type { Notifications } from './db/notifications.js';
+import type { MaintenanceHolder } from './maintenance/holder.js';
+import type { TemplateFiles } from './notices/template-set.js';
 
 /**
  * What the app is built from (design.md, convention 3). Entries build the real ones; tests build theirs.
@@ -15,4 +20,14 @@ export interface AppDeps {
   clock: Clock;
   logger: Logger;
   staffTokenVerifier: StaffTokenVerifier | undefined;
+  /** The access log (writer, principal resolver); with VIGIE_UPSTREAM the app proxies to the origin through it. */
+  accessLog?: AccessLog;
+  /** LISTEN on the database (entries provide it per driver); absent where a runtime cannot hold a connection. */
+  notifications?: Notifications;
+  /** The maintenance state kept in step with the database; when present, the maintenance gate runs first. */
+  maintenance?: MaintenanceHolder;
+  /** An organisation's own draft templates (VIGIE_TEMPLATES_DIR, read by the Node entry), over the bundled ones. */
+  noticeTemplates?: TemplateFiles;
+  /** Sending and delivery tracking (issue 8): ports of the drafts and register features, an HTTP client. */
+  delivery?: DeliveryDeps;
 }

@@ -1,7 +1,14 @@
 import { ConfigError, parseConfig } from '../config.js';
+import { auditCommand } from './audit-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { serveCommand } from './serve-command.js';
 import { tokenCommand } from './token-command.js';
+import { maintenanceCommand } from './maintenance-command.js';
+import { campaignCommand } from './campaign-command.js';
+import { exposureCommand } from './exposure-command.js';
+import { relationsCommand } from './relations-command.js';
+import { draftCommand } from './draft-command.js';
+import { breachCommand } from './breach-command.js';
 
 export interface Command {
   summary: string;
@@ -12,6 +19,13 @@ const commands: Record<string, Command> = {
   serve: serveCommand,
   migrate: migrateCommand,
   token: tokenCommand,
+  audit: auditCommand,
+  maintenance: maintenanceCommand,
+  campaign: campaignCommand,
+  relations: relationsCommand,
+  exposure: exposureCommand,
+  draft: draftCommand,
+  breach: breachCommand,
 };
 
 function usage(): string {

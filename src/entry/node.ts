@@ -6,8 +6,12 @@ import type { Config } from '../config.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createLogger } from '../logger.js';
 import { withDevelopmentSecret } from './dev-secret.js';
+import { createMaintenanceHolder, maintenancePolicyFromConfig } from '../maintenance/holder.js';
+import { withMaintenanceBypassKey } from './maintenance-bypass-key.js';
 import { openDatabase } from './open-database.js';
+import { createGatewayServer, startNodeAccessLog } from './node-audit.js';
 import { startTelemetry } from './telemetry.js';
+import { loadTemplateOverrides } from './load-templates.js';
 
 export interface RunningServer {
   port: number;
@@ -19,18 +23,41 @@ export async function startServer(baseConfig: Config, env: NodeJS.ProcessEnv): P
   const started = performance.now();
   const telemetry = await startTelemetry(env);
   const logger = createLogger(baseConfig.logLevel);
-  const { config, generated } = await withDevelopmentSecret(baseConfig);
-  if (generated) logger.warn('generated a development token key', { file: `${config.dataDir}/jwt-secret` });
-  const { db, engine, location } = await openDatabase(config);
+  const { config: withSecret, generated } = await withDevelopmentSecret(baseConfig);
+  if (generated) logger.warn('generated a development token key', { file: `${withSecret.dataDir}/jwt-secret` });
+  const { config, generated: bypassKeyGenerated } = await withMaintenanceBypassKey(withSecret);
+  if (bypassKeyGenerated) logger.warn('generated a development maintenance bypass key', { file: `${config.dataDir}/maintenance-bypass-key` });
+  const { db, engine, location, notifications } = await openDatabase(config, { logger });
   const applied = await migrateToLatest(db);
+  const maintenance = createMaintenanceHolder({
+    db,
+    notifications,
+    clock: systemClock,
+    logger,
+    policy: maintenancePolicyFromConfig(config),
+    coldStart: config.maintenance.coldStart,
+    refreshIntervalMs: config.maintenance.refreshSeconds * 1000,
+  });
+  await maintenance.start();
+  const audit = await startNodeAccessLog(config, db, engine, systemClock, logger);
   const app = createApp({
     config,
     db,
     clock: systemClock,
     logger,
     staffTokenVerifier: createStaffTokenVerifier(config.jwt),
+    notifications,
+    maintenance,
+    accessLog: audit.accessLog,
+    noticeTemplates: config.notices.templatesDir ? await loadTemplateOverrides(config.notices.templatesDir) : undefined,
   });
+  // Gateway mode (VIGIE_UPSTREAM): the raw node:http gateway in front, the Hono app behind it for /_vigie.
   const server: ServerType = await new Promise((resolve) => {
+    if (config.upstream) {
+      const s = createGatewayServer(config, app, audit.accessLog, maintenance, systemClock, logger);
+      s.listen(config.port, config.host, () => resolve(s));
+      return;
+    }
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
   });
   const address = server.address();
@@ -47,6 +74,9 @@ export async function startServer(baseConfig: Config, env: NodeJS.ProcessEnv): P
   const close = () =>
     (closing ??= (async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await maintenance.stop();
+      await audit.close();
+      await notifications.close();
       await db.destroy();
       await telemetry?.shutdown();
     })());

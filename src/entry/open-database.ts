@@ -6,12 +6,18 @@ import type { Config } from '../config.js';
 import { createDb } from '../db/create-db.js';
 import type { Db } from '../db/database.js';
 import { PGliteDialect } from '../db/pglite-dialect.js';
+import type { Notifications } from '../db/notifications.js';
+import { silentLogger, type Logger } from '../logger.js';
+import { createPgNotifications } from './pg-notifications.js';
+import { createPGliteNotifications } from './pglite-notifications.js';
 
 export interface OpenDatabase {
   db: Db;
   engine: 'postgresql' | 'embedded';
   /** Where the data lives, without credentials (safe to log). */
   location: string;
+  /** LISTEN for this database (a dedicated connection on PostgreSQL, opened on first listen); close it after db. */
+  notifications: Notifications & { close(): Promise<void> };
 }
 
 export interface OpenDatabaseOptions {
@@ -19,6 +25,8 @@ export interface OpenDatabaseOptions {
   schema?: string;
   /** Embedded: keep the database in memory (tests). */
   inMemory?: boolean;
+  /** Where the notifications connection reports losing the database. */
+  logger?: Logger;
 }
 
 /** PostgreSQL through a `pg` pool when DATABASE_URL is set; otherwise embedded PGlite in VIGIE_DATA_DIR. */
@@ -35,20 +43,29 @@ export async function openDatabase(
     });
     // An idle client that loses its server emits 'error'; without a listener that would end the process.
     pool.on('error', () => {});
+    // A checked-out client whose server goes away emits 'error' too, with no pool listener on it then; the
+    // query itself rejects, but the unheard event would end the process. The maintenance fail policy (keep
+    // the last state while PostgreSQL is away) needs the process alive.
+    pool.on('connect', (client) => client.on('error', () => {}));
     const url = new URL(config.databaseUrl);
     return {
       db: createDb(new PostgresDialect({ pool }), 'postgresql'),
       engine: 'postgresql',
       location: `${url.hostname}:${url.port || 5432}${url.pathname}`,
+      notifications: createPgNotifications({ connectionString: config.databaseUrl, logger: options.logger ?? silentLogger }),
     };
   }
   // Loaded only when used: the embedded engine is a large module that a PostgreSQL deployment never needs.
   const { PGlite } = await import('@electric-sql/pglite');
   if (options.inMemory) {
-    return { db: createDb(new PGliteDialect(await PGlite.create()), 'pglite'), engine: 'embedded', location: 'memory' };
+    const pglite = await PGlite.create();
+    return { db: createDb(new PGliteDialect(pglite), 'pglite'), engine: 'embedded', location: 'memory', notifications: embeddedNotifications(pglite) };
   }
   const dir = join(config.dataDir, 'pgdata');
   await mkdir(dir, { recursive: true });
   const pglite = await PGlite.create(dir);
-  return { db: createDb(new PGliteDialect(pglite), 'pglite'), engine: 'embedded', location: dir };
+  return { db: createDb(new PGliteDialect(pglite), 'pglite'), engine: 'embedded', location: dir, notifications: embeddedNotifications(pglite) };
 }
+
+// PGlite's subscriptions end with the database itself (db.destroy closes it).
+const embeddedNotifications = (pglite: import('@electric-sql/pglite').PGlite) => ({ ...createPGliteNotifications(pglite), close: async () => {} });

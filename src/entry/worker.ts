@@ -6,6 +6,11 @@ import { systemClock } from '../clock.js';
 import { parseConfig } from '../config.js';
 import { createDb } from '../db/create-db.js';
 import { createLogger } from '../logger.js';
+import { createEdgeMaintenance, type EdgeMaintenance } from '../maintenance/edge-holder.js';
+import { maintenancePolicyFromConfig } from '../maintenance/holder.js';
+
+// One maintenance state per isolate, re-read in the background at most every second (no LISTEN here).
+let maintenance: EdgeMaintenance | undefined;
 
 interface Env {
   /** Hyperdrive binding: PostgreSQL from the edge, pooled near the database (see README). */
@@ -29,17 +34,29 @@ export default {
     const db = env.HYPERDRIVE
       ? createDb(new PostgresDialect({ pool: new pg.Pool({ connectionString: env.HYPERDRIVE.connectionString, max: 1 }) }), 'postgresql')
       : undefined;
+    const logger = createLogger(config.logLevel);
+    maintenance ??= createEdgeMaintenance({
+      clock: systemClock,
+      logger,
+      policy: maintenancePolicyFromConfig(config),
+      coldStart: config.maintenance.coldStart,
+      maxAgeMs: Math.min(1000, config.maintenance.refreshSeconds * 1000),
+    });
+    const refreshing = db ? maintenance.refreshIfDue(db) : undefined;
+    // Only an isolate's first request waits for the state; later ones re-read after answering.
+    if (refreshing && maintenance.state.loadedAt === null) await refreshing;
     const app = createApp({
       config,
       db,
       clock: systemClock,
-      logger: createLogger(config.logLevel),
+      logger,
       staffTokenVerifier: createStaffTokenVerifier(config.jwt),
+      maintenance: maintenance.holderFor(db),
     });
     try {
       return await app.fetch(request);
     } finally {
-      if (db) ctx.waitUntil(db.destroy());
+      if (db) ctx.waitUntil((refreshing ?? Promise.resolve()).then(() => db.destroy()));
     }
   },
 };

@@ -30,7 +30,8 @@ describe('vigie serve on the embedded database (real Node server)', () => {
       expect(code).toBe(0);
     }
     expect(server.output()).toMatch(/"msg":"listening".*"engine":"embedded"/);
-  });
+    // A first embedded start creates the database: allow for a loaded CI machine.
+  }, 120_000);
 
   it('refuses a bad setting with one line naming the variable, and exit code 2', async () => {
     const server = startProcess('node', [...cli, 'serve'], { PORT: 'eighty', VIGIE_DATA_DIR: dataDir });

@@ -1,5 +1,11 @@
 import type { Migration } from 'kysely';
 import * as staffAction from './20261123180000_staff_action.js';
+import * as accessLog from './20261123200000_access_log.js';
+import * as maintenanceEvent from './20261123190000_maintenance_event.js';
+import * as exposure from './20261123230000_exposure.js';
+import * as delivery from './20261124000000_delivery.js';
+import * as breachRegister from './20261123210000_breach_register.js';
+import * as noticeDrafts from './20261123220000_notice_drafts.js';
 
 /**
  * Every migration, by timestamped name. A static list because bundlers and Workers have no file system
@@ -7,4 +13,10 @@ import * as staffAction from './20261123180000_staff_action.js';
  */
 export const migrations: Record<string, Migration> = {
   '20261123180000_staff_action': staffAction,
+  '20261123190000_maintenance_event': maintenanceEvent,
+  '20261123200000_access_log': accessLog,
+  '20261123210000_breach_register': breachRegister,
+  '20261123220000_notice_drafts': noticeDrafts,
+  '20261123230000_exposure': exposure,
+  '20261124000000_delivery': delivery,
 };

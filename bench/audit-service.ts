@@ -1,0 +1,46 @@
+/**
+ * The service the access-log benchmark loads: a personal-data route that reads one row from PostgreSQL by
+ * key, as a real service would, with the access-log middleware in mode none | strict | async.
+ * Run by bench/audit.ts as a child process: `node --import tsx bench/audit-service.ts <mode> <port> <url> <schema>`.
+ */
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { createAccessLog } from '../src/audit/access-log.js';
+import { accessLogMiddleware, declarePersonalData } from '../src/audit/access-log-middleware.js';
+import { AccessLogWriter } from '../src/audit/writer.js';
+import { systemClock } from '../src/clock.js';
+import { parseConfig } from '../src/config.js';
+import { createDb } from '../src/db/create-db.js';
+import { createNodeAuditCrypto } from '../src/entry/node-audit-crypto.js';
+import { createLogger } from '../src/logger.js';
+
+const [mode = 'none', port = '0', url = '', schema = 'public'] = process.argv.slice(2);
+const pool = (max: number) => new pg.Pool({ connectionString: url, max, options: `-c search_path=${schema}` });
+const db = createDb(new PostgresDialect({ pool: pool(10) }), 'postgresql');
+const app = new Hono();
+if (mode !== 'none') {
+  const crypto = createNodeAuditCrypto('bench-audit-key-of-at-least-32-characters');
+  const config = parseConfig({ VIGIE_AUDIT_MODE: mode });
+  const writer = new AccessLogWriter({
+    db: createDb(new PostgresDialect({ pool: pool(1) }), 'postgresql'),
+    crypto,
+    clock: systemClock,
+    logger: createLogger('warn'),
+    mode: mode as 'strict' | 'async',
+    timeoutMs: config.audit.timeoutMs,
+    maxBatch: config.audit.maxBatch,
+  });
+  app.use('*', accessLogMiddleware({ accessLog: createAccessLog(config, writer, crypto), clock: systemClock }));
+}
+app.get('/people/:id', async (c) => {
+  const id = c.req.param('id');
+  const { rows } = await sql<{ id: string; name: string; email: string }>`select id, name, email from bench_person where id = ${id}`.execute(db);
+  const person = rows[0];
+  if (!person) return c.json({ error: 'not found' }, 404);
+  declarePersonalData(c, { subjects: [person.id], categories: ['identity', 'contact'] });
+  return c.json(person);
+});
+serve({ fetch: app.fetch, port: Number(port), hostname: '127.0.0.1' }, () => console.log('ready'));
+process.on('SIGTERM', () => process.exit(0));

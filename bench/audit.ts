@@ -1,0 +1,245 @@
+/**
+ * The access log's cost, on real servers with the load (wrk) from another process, side by side in one run:
+ *  1. a personal-data route that reads one PostgreSQL row by key: no log / strict / async
+ *     (targets: strict ≥ 85 % of no-log throughput with ≤ 5 ms added p99; async ≥ 95 %);
+ *  2. the gateway (`vigie serve` with VIGIE_UPSTREAM: maintenance + strict log) against nginx proxy_pass
+ *     (keepalive upstream, access_log on) in front of the same origin (target ≥ 35 % of nginx);
+ *  3. the time to generate and insert synthetic records through the real writer.
+ * Settings: BENCH_DATABASE_URL, BENCH_AUDIT_ROUNDS (2), BENCH_AUDIT_SECONDS (8), BENCH_AUDIT_CONNECTIONS (128),
+ * BENCH_AUDIT_ROWS (1000000; the issue's figure is 10000000).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { generateAccessLog } from '../src/audit/generate.js';
+import { createDb } from '../src/db/create-db.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { createNodeAuditCrypto } from '../src/entry/node-audit-crypto.js';
+import { freePort } from '../test/helpers/processes.js';
+import type { Benchmark } from './index.js';
+
+const root = new URL('..', import.meta.url).pathname;
+const databaseUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const rounds = Number(process.env.BENCH_AUDIT_ROUNDS ?? 2);
+const seconds = Number(process.env.BENCH_AUDIT_SECONDS ?? 8);
+const connections = Number(process.env.BENCH_AUDIT_CONNECTIONS ?? 128);
+const generatedRows = Number(process.env.BENCH_AUDIT_ROWS ?? 1_000_000);
+
+interface Child {
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+function start(command: string, args: string[], env: Record<string, string>, ready: RegExp | undefined): Promise<Child> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const stop = () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null) return done();
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+      });
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      if (ready?.test(output)) resolve({ process: child, stop });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${command} exited (${code}): ${output.slice(-2000)}`)));
+    if (!ready) setTimeout(() => resolve({ process: child, stop }), 300);
+  });
+}
+
+async function waitForPort(url: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  throw new Error(`nothing answers at ${url}`);
+}
+
+interface LoadResult {
+  rps: number;
+  p99: number;
+  p50: number;
+  errors: number;
+}
+
+const toMs = (text: string): number => {
+  const match = /([\d.]+)(us|ms|s)/.exec(text);
+  if (!match) return NaN;
+  const value = Number(match[1]);
+  return match[2] === 'us' ? value / 1000 : match[2] === 's' ? value * 1000 : value;
+};
+
+/** wrk (C, one thread) from another process; a Lua script picks a random person per request. */
+function wrk(url: string, script: string, durationSeconds: number): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('wrk', ['-t1', `-c${connections}`, `-d${durationSeconds}s`, '--latency', '-s', script, url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.once('error', reject);
+    child.once('exit', () => {
+      const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+      const p99 = toMs(/\s99%\s+(\S+)/.exec(out)?.[1] ?? '');
+      const p50 = toMs(/\s50%\s+(\S+)/.exec(out)?.[1] ?? '');
+      const errors = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0) + Number(/Socket errors:.*?timeout (\d+)/.exec(out)?.[1] ?? 0);
+      if (!Number.isFinite(rps)) reject(new Error(`wrk output not understood:\n${out}`));
+      else resolve({ rps, p99, p50, errors });
+    });
+  });
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+async function compare(title: string, variants: { name: string; url: string }[], script: string, baseName: string): Promise<Map<string, LoadResult[]>> {
+  const results = new Map<string, LoadResult[]>(variants.map((v) => [v.name, []]));
+  for (const v of variants) await wrk(v.url, script, 2); // warm-up: JIT, pools, sockets
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? variants : [...variants].reverse();
+    const line: string[] = [];
+    for (const v of order) {
+      const result = await wrk(v.url, script, seconds);
+      results.get(v.name)!.push(result);
+      line.push(`${v.name} ${Math.round(result.rps)} req/s p99 ${result.p99.toFixed(2)} ms${result.errors ? ` (${result.errors} errors)` : ''}`);
+    }
+    console.log(`${title} round ${round + 1}/${rounds}: ${line.join(' | ')}`);
+  }
+  const base = results.get(baseName)!;
+  console.log(`\n| ${title} | median req/s | ratio | median p50 | median p99 | added p99 | errors |`);
+  console.log('|---|---|---|---|---|---|---|');
+  for (const v of variants) {
+    const values = results.get(v.name)!;
+    const rps = median(values.map((r) => r.rps));
+    const p99 = median(values.map((r) => r.p99));
+    const baseP99 = median(base.map((r) => r.p99));
+    console.log(
+      `| ${v.name} | ${Math.round(rps)} | ${((rps / median(base.map((r) => r.rps))) * 100).toFixed(1)} % | ${median(values.map((r) => r.p50)).toFixed(2)} ms | ${p99.toFixed(2)} ms | ${v.name === baseName ? '—' : `${(p99 - baseP99).toFixed(2)} ms`} | ${values.reduce((a, r) => a + r.errors, 0)} |`,
+    );
+  }
+  console.log('');
+  return results;
+}
+
+function nginxConfig(dir: string, name: string, body: string): string {
+  const file = join(dir, `${name}.conf`);
+  writeFileSync(
+    file,
+    `worker_processes 1;
+user root;
+pid ${dir}/${name}.pid;
+error_log ${dir}/${name}-error.log warn;
+events { worker_connections 4096; }
+http {
+  client_body_temp_path ${dir}/${name}-body; proxy_temp_path ${dir}/${name}-proxy; fastcgi_temp_path ${dir}/${name}-fcgi;
+  uwsgi_temp_path ${dir}/${name}-uwsgi; scgi_temp_path ${dir}/${name}-scgi;
+  keepalive_requests 1000000;
+${body}
+}
+`,
+  );
+  return file;
+}
+
+export const auditBenchmark: Benchmark = {
+  name: 'audit',
+  title: 'access log: no log / strict / async on a PostgreSQL-reading route; gateway vs nginx; generator',
+  async run() {
+    const schema = `bench_audit_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+    const dir = mkdtempSync(join(tmpdir(), 'vigie-bench-audit-'));
+    const children: Child[] = [];
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, options: `-c search_path=${schema}` });
+    const db = createDb(new PostgresDialect({ pool }), 'postgresql');
+    try {
+      await migrateToLatest(db);
+      await sql`create table bench_person (id text primary key, name text not null, email text not null)`.execute(db);
+      await sql`insert into bench_person select 'p' || i, 'Person ' || i, 'person' || i || '@example.org' from generate_series(1, 10000) i`.execute(db);
+      await sql`analyze bench_person`.execute(db);
+      const script = join(dir, 'people.lua');
+      writeFileSync(script, `math.randomseed(os.time())\nrequest = function() return wrk.format("GET", "/people/p" .. math.random(1, 10000)) end\n`);
+
+      // 1. The PostgreSQL-reading route, three ways.
+      const services = [];
+      for (const mode of ['none', 'strict', 'async']) {
+        const port = await freePort();
+        children.push(await start('node', ['--import', 'tsx', 'bench/audit-service.ts', mode, String(port), databaseUrl, schema], {}, /ready/));
+        services.push({ name: mode === 'none' ? 'no log' : mode, url: `http://127.0.0.1:${port}` });
+      }
+      await compare('route reading one row', services, script, 'no log');
+      for (const child of children.splice(0)) await child.stop();
+
+      // 2. Gateway: Vigie (maintenance + strict log) vs nginx proxy_pass, both in front of the same origin.
+      const originPort = await freePort();
+      const nginxPort = await freePort();
+      const vigiePort = await freePort();
+      const origin = nginxConfig(dir, 'origin', `  access_log off;
+  server { listen 127.0.0.1:${originPort}; location / { default_type application/json;
+    add_header Vigie-Data-Subjects "p-1, p-2"; add_header Vigie-Data-Categories "identity, contact"; add_header Vigie-Produced-For "u-1";
+    return 200 '{"id":"p-1","name":"Person 1","email":"person1@example.org"}'; } }`);
+      const proxy = nginxConfig(dir, 'proxy', `  access_log ${dir}/proxy-access.log;
+  upstream origin { server 127.0.0.1:${originPort}; keepalive 128; }
+  server { listen 127.0.0.1:${nginxPort}; location / { proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; } }`);
+      children.push(await start('/usr/sbin/nginx', ['-p', dir, '-c', origin, '-g', 'daemon off;'], {}, undefined));
+      children.push(await start('/usr/sbin/nginx', ['-p', dir, '-c', proxy, '-g', 'daemon off;'], {}, undefined));
+      const url = new URL(databaseUrl);
+      url.searchParams.set('options', `-c search_path=${schema}`);
+      children.push(
+        await start('node', ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+          PORT: String(vigiePort),
+          HOST: '127.0.0.1',
+          DATABASE_URL: url.toString(),
+          VIGIE_UPSTREAM: `http://127.0.0.1:${originPort}`,
+          VIGIE_AUDIT_KEY: 'bench-audit-key-of-at-least-32-characters',
+          VIGIE_DATA_DIR: join(dir, 'vigie'),
+          VIGIE_LOG_LEVEL: 'warn',
+        }, undefined),
+      );
+      await waitForPort(`http://127.0.0.1:${vigiePort}/_vigie/healthz`);
+      await waitForPort(`http://127.0.0.1:${nginxPort}/`);
+      const gateway = await compare(
+        'gateway',
+        [
+          { name: 'nginx proxy_pass', url: `http://127.0.0.1:${nginxPort}` },
+          { name: 'vigie gateway (strict)', url: `http://127.0.0.1:${vigiePort}` },
+        ],
+        script,
+        'nginx proxy_pass',
+      );
+      const { rows } = await sql<{ count: string }>`select count(*) as count from access_log`.execute(db);
+      console.log(`gateway: ${rows[0]?.count} records written by Vigie during the runs (${gateway.get('vigie gateway (strict)')!.length} measured runs + warm-up)\n`);
+      for (const child of children.splice(0)) await child.stop();
+
+      // 3. The generator through the real writer (batches of 5000, chained, one statement each).
+      const result = await generateAccessLog(db, createNodeAuditCrypto('bench-audit-key-of-at-least-32-characters'), {
+        rows: generatedRows,
+        days: 30,
+        from: new Date('2026-10-01T00:00:00Z'),
+        seed: 7,
+      });
+      console.log(`generator: ${result.rows} rows in ${result.seconds} s (${result.rowsPerSecond} rows/s); 10 million rows at this rate: ${Math.round(10_000_000 / result.rowsPerSecond)} s`);
+      console.log(`load: wrk -t1 -c${connections}, ${seconds} s per run, ${rounds} rounds, order alternating`);
+    } finally {
+      for (const child of children) await child.stop();
+      await db.destroy();
+      await admin.query(`drop schema ${schema} cascade`);
+      await admin.end();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};

@@ -1,0 +1,60 @@
+import type { Config } from '../config.js';
+import { memoize, type AuditCrypto } from './audit-crypto.js';
+import type { Declaration } from './declarations.js';
+import { createPrincipalResolver, type PrincipalInput, type PrincipalResolver } from './principal.js';
+import type { AccessRecord } from './record.js';
+import type { AccessLogWriter } from './writer.js';
+
+/** Everything a gateway or middleware needs to record a response. */
+export interface AccessLog {
+  writer: AccessLogWriter;
+  crypto: AuditCrypto;
+  resolvePrincipal: PrincipalResolver;
+  /** Keyed HMAC of a client address. */
+  clientHmac(address: string): Promise<string>;
+  /** Record responses without personal data too (VIGIE_AUDIT_ALL_REQUESTS). */
+  allRequests: boolean;
+}
+
+export function createAccessLog(config: Config, writer: AccessLogWriter, crypto: AuditCrypto): AccessLog {
+  return {
+    writer,
+    crypto,
+    resolvePrincipal: createPrincipalResolver(config.principal, crypto),
+    clientHmac: memoize(50_000, (address) => crypto.hmacHex('client', address)),
+    allRequests: config.audit.allRequests,
+  };
+}
+
+export interface ResponseFacts {
+  at: Date;
+  requestId: string;
+  traceId: string | null;
+  method: string;
+  route: string;
+  status: number;
+  cacheStatus: string | null;
+  clientAddress: string | undefined;
+  principal: PrincipalInput;
+}
+
+/** Builds the record of one response (principal verified, client address keyed-hashed). */
+export async function buildRecord(log: AccessLog, facts: ResponseFacts, declaration: Declaration | undefined): Promise<AccessRecord> {
+  const principal = await log.resolvePrincipal(facts.principal);
+  return {
+    at: facts.at,
+    requestId: facts.requestId,
+    traceId: facts.traceId,
+    principal: principal.id,
+    principalKind: principal.kind,
+    sessionHmac: principal.sessionHmac,
+    producedFor: declaration?.producedFor ?? null,
+    subjects: declaration?.subjects ?? [],
+    categories: declaration?.categories ?? [],
+    method: facts.method,
+    route: facts.route,
+    status: facts.status,
+    cacheStatus: facts.cacheStatus,
+    clientHmac: facts.clientAddress ? await log.clientHmac(facts.clientAddress) : null,
+  };
+}

@@ -1,0 +1,250 @@
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/database.js';
+import type { Logger } from '../logger.js';
+import type { AuditCrypto } from './audit-crypto.js';
+import { insertBatch } from './insert-batch.js';
+import { batchHashInput, canonicalRow, genesisHashInput, rowDigestHexLength, type AccessRecord, type CommittedRecord } from './record.js';
+
+export type AuditMode = 'strict' | 'async';
+
+export interface AccessLogWriterOptions {
+  /** Ideally a connection of its own (the Node entry opens one), so that batches never queue behind requests. */
+  db: Db;
+  crypto: AuditCrypto;
+  clock: Clock;
+  logger: Logger;
+  mode: AuditMode;
+  /** Strict mode: longest wait for a commit before the request is refused (503). */
+  timeoutMs: number;
+  maxBatch: number;
+  /** Async mode: records held in memory at most; beyond, new ones are dropped and counted as lost. */
+  maxQueue?: number;
+  /** Called after each commit with the batch's records (live detection hooks in here). */
+  onBatchCommitted?: (records: CommittedRecord[]) => void | Promise<void>;
+  newStreamId?: () => string;
+}
+
+export class AuditUnavailableError extends Error {
+  override name = 'AuditUnavailableError';
+}
+
+interface Pending {
+  record: AccessRecord;
+  enqueuedAt: number;
+  settled: boolean;
+  resolve?: () => void;
+  reject?: (error: Error) => void;
+}
+
+export interface AccessLogWriterStats {
+  mode: AuditMode;
+  committedRecords: number;
+  committedBatches: number;
+  failedBatches: number;
+  /** Strict: requests refused because their record could not be committed in time. */
+  refused: number;
+  /** Async: records that were never written (queue full or batch failed). */
+  lost: number;
+  queued: number;
+  stream: string;
+}
+
+/**
+ * Group commit: a batch leaves as soon as the previous commit returns, carrying everything that arrived
+ * meanwhile (no timer wait when idle). One writer is one stream of chained batches; after a failed batch
+ * (whose fate is unknown) it starts a new stream, so that no batch ever has an ambiguous predecessor.
+ */
+export class AccessLogWriter {
+  private queue: Pending[] = [];
+  private inFlight: Pending[] = [];
+  private inFlightSince = 0;
+  private flushing = false;
+  private scheduled = false;
+  private generation = 0;
+  private stream = '';
+  private seq = 0;
+  private head = '';
+  private streamStartedAt: Date | undefined;
+  private readonly sweeper: ReturnType<typeof setInterval>;
+  private closed = false;
+  private readonly counters = { committedRecords: 0, committedBatches: 0, failedBatches: 0, refused: 0, lost: 0 };
+
+  constructor(private readonly options: AccessLogWriterOptions) {
+    this.startStream();
+    this.sweeper = setInterval(() => this.sweep(), Math.max(5, Math.floor(options.timeoutMs / 5)));
+    (this.sweeper as { unref?: () => void }).unref?.();
+  }
+
+  get mode(): AuditMode {
+    return this.options.mode;
+  }
+
+  /** Strict: resolves once the record is committed; rejects with AuditUnavailableError past the bound. */
+  append(record: AccessRecord): Promise<void> {
+    if (this.closed) return Promise.reject(new AuditUnavailableError('the access log is closed'));
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ record, enqueuedAt: performance.now(), settled: false, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Async: returns at once; a record that cannot be written is counted in `lost`. */
+  enqueue(record: AccessRecord): void {
+    if (this.closed || this.queue.length >= (this.options.maxQueue ?? 100_000)) {
+      this.counters.lost++;
+      return;
+    }
+    this.queue.push({ record, enqueuedAt: performance.now(), settled: false });
+    this.schedule();
+  }
+
+  /** By mode: strict waits for the commit, async does not. */
+  record(record: AccessRecord): Promise<void> | undefined {
+    if (this.options.mode === 'strict') return this.append(record);
+    this.enqueue(record);
+    return undefined;
+  }
+
+  stats(): AccessLogWriterStats {
+    return { mode: this.options.mode, ...this.counters, queued: this.queue.length + this.inFlight.length, stream: this.stream };
+  }
+
+  /** Writes what is queued (async mode), then stops. */
+  async close(): Promise<void> {
+    const deadline = performance.now() + this.options.timeoutMs * 2;
+    while ((this.queue.length > 0 || this.flushing) && performance.now() < deadline) {
+      this.schedule();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    this.closed = true;
+    clearInterval(this.sweeper);
+    for (const pending of this.queue) this.fail(pending, new AuditUnavailableError('the access log is closed'));
+    this.queue = [];
+  }
+
+  private startStream(): void {
+    this.stream = this.options.newStreamId?.() ?? crypto.randomUUID();
+    this.seq = 0;
+    this.head = '';
+    this.streamStartedAt = undefined;
+  }
+
+  private schedule(): void {
+    if (this.flushing || this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    const strict = this.options.mode === 'strict';
+    // In strict mode a record whose request was already refused is not written: its response never left.
+    const batch: Pending[] = [];
+    while (batch.length < this.options.maxBatch && this.queue.length > 0) {
+      const pending = this.queue.shift()!;
+      if (!strict || !pending.settled) batch.push(pending);
+    }
+    if (batch.length === 0) return;
+    this.flushing = true;
+    this.inFlight = batch;
+    this.inFlightSince = performance.now();
+    const generation = this.generation;
+    const stream = this.stream;
+    const seq = this.seq + 1;
+    let committed = false;
+    try {
+      const { crypto: hashing, clock } = this.options;
+      let streamStart: { startedAt: Date; genesisHash: string } | undefined;
+      if (this.seq === 0) {
+        const startedAt = (this.streamStartedAt ??= clock.now());
+        const genesisHash = await hashing.sha256Hex(genesisHashInput(stream, startedAt));
+        streamStart = { startedAt, genesisHash };
+        this.head = genesisHash;
+      }
+      const prevHash = this.head;
+      // Synchronous hashing (Node) avoids a promise per record; WebCrypto's promises are awaited together.
+      const computed = batch.map((p) => hashing.sha256Hex(canonicalRow(p.record)));
+      const digests = computed.every((d): d is string => typeof d === 'string') ? computed : await Promise.all(computed);
+      const rowDigests = digests.map((d) => d.slice(0, rowDigestHexLength)).join('');
+      const at = clock.now();
+      const hash = await hashing.sha256Hex(batchHashInput({ stream, seq, at, prevHash, rowDigests }));
+      const records = batch.map((p) => p.record);
+      await insertBatch(this.options.db, { stream, seq, at, prevHash, hash, rowDigests, records, ...(streamStart ? { streamStart } : {}) });
+      if (generation !== this.generation) return; // abandoned as stuck; a new stream took over
+      committed = true;
+      this.seq = seq;
+      this.head = hash;
+      this.counters.committedBatches++;
+      this.counters.committedRecords += batch.length;
+      this.notify(records.map((record, pos) => ({ ...record, stream, seq, pos })));
+      for (const pending of batch) this.succeed(pending);
+    } catch (error) {
+      if (generation !== this.generation) return;
+      this.counters.failedBatches++;
+      const err = error as { code?: unknown; name?: unknown };
+      // Never the message: a database error may quote values.
+      this.options.logger.error('access log batch failed', { records: batch.length, errorName: String(err?.name ?? 'Error'), errorCode: typeof err?.code === 'string' ? err.code : undefined });
+      for (const pending of batch) this.fail(pending, new AuditUnavailableError('the access log could not be written'));
+      this.startStream();
+    } finally {
+      if (generation === this.generation) {
+        this.inFlight = [];
+        this.flushing = false;
+        if (committed || this.queue.length > 0) this.schedule();
+      }
+    }
+  }
+
+  private notify(records: CommittedRecord[]): void {
+    const hook = this.options.onBatchCommitted;
+    if (!hook) return;
+    try {
+      const result = hook(records);
+      if (result && typeof (result as Promise<void>).catch === 'function') {
+        (result as Promise<void>).catch(() => this.options.logger.error('onBatchCommitted hook failed'));
+      }
+    } catch {
+      this.options.logger.error('onBatchCommitted hook failed');
+    }
+  }
+
+  private succeed(pending: Pending): void {
+    if (pending.settled) return;
+    pending.settled = true;
+    pending.resolve?.();
+  }
+
+  private fail(pending: Pending, error: Error): void {
+    if (!pending.resolve) {
+      this.counters.lost++;
+      return;
+    }
+    if (pending.settled) return;
+    pending.settled = true;
+    this.counters.refused++;
+    pending.reject?.(error);
+  }
+
+  /** Enforces the bound: no request waits longer than timeoutMs, and a commit that never returns is abandoned. */
+  private sweep(): void {
+    const now = performance.now();
+    const limit = this.options.timeoutMs;
+    const expired = (p: Pending) => p.resolve && !p.settled && now - p.enqueuedAt > limit;
+    for (const pending of this.inFlight) if (expired(pending)) this.fail(pending, new AuditUnavailableError('the access log did not commit in time'));
+    for (const pending of this.queue) if (expired(pending)) this.fail(pending, new AuditUnavailableError('the access log did not commit in time'));
+    if (this.options.mode === 'strict') this.queue = this.queue.filter((p) => !p.settled);
+    if (this.flushing && now - this.inFlightSince > limit * 3) {
+      // The store hangs (a lost connection, a lock): stop waiting for it, on a new stream.
+      this.generation++;
+      this.counters.failedBatches++;
+      for (const pending of this.inFlight) this.fail(pending, new AuditUnavailableError('the access log did not commit in time'));
+      this.inFlight = [];
+      this.flushing = false;
+      this.startStream();
+      this.schedule();
+    }
+  }
+}

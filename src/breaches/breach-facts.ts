@@ -1,0 +1,134 @@
+import { z } from '@hono/zod-openapi';
+import { vocabularyEnum } from './vocabularies.js';
+
+/**
+ * The facts of a breach, named after the CNIL form (regulation.md §3) and the drafts' input (src/notices),
+ * so that a notification is filled from the register without renaming. Everything may be unknown early
+ * on: null means « Ne sait pas pour l'instant »; the register says what is missing for each next step.
+ */
+const text = z.string().trim().min(1, 'must not be empty').max(10_000);
+const instant = z.iso
+  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset or Z' })
+  .transform((value) => new Date(value).toISOString());
+const list = <T extends z.ZodType>(item: T) => z.array(item).max(200);
+
+export const factsShape = {
+  title: z.string().trim().min(3, 'must be at least 3 characters').max(200),
+  /** What happened, in plain words (Art. 33(3)(a)). */
+  summary: text.nullable(),
+  certainty: z.enum(['established', 'suspected']).nullable(),
+  natures: list(vocabularyEnum('natures')),
+  origins: list(vocabularyEnum('origins')),
+  originOther: text.nullable(),
+  causes: list(vocabularyEnum('causes')),
+  causeOther: text.nullable(),
+  awareAt: instant.nullable(),
+  discoveredAt: instant.nullable(),
+  startedAt: instant.nullable(),
+  endedAt: instant.nullable(),
+  processorNotifiedAt: instant.nullable(),
+  /** DORA: when the incident was classified as major. */
+  classifiedAt: instant.nullable(),
+  ongoing: z.boolean().nullable(),
+  /** Circumstances of the discovery: by whom, where, when, how. */
+  circumstances: text.nullable(),
+  personCategories: list(vocabularyEnum('personCategories')),
+  personCategoriesOther: text.nullable(),
+  /** Approximate number of people (the exact population is the breach's people list). */
+  peopleCount: z.number().int().min(0).nullable(),
+  directlyIdentifiable: z.boolean().nullable(),
+  recordCount: z.number().int().min(0).nullable(),
+  dataCategories: list(vocabularyEnum('dataCategories')),
+  dataCategoriesOther: text.nullable(),
+  dataMedia: list(vocabularyEnum('dataMedia')),
+  consequences: list(vocabularyEnum('consequences')),
+  consequencesDetail: text.nullable(),
+  measures: z.object({ immediate: list(text), mediumTerm: list(text), longTerm: list(text) }),
+  adviceToPeople: list(text),
+  processorsInvolved: z.boolean().nullable(),
+  processors: list(z.object({ name: text, contact: text.nullable().default(null) })),
+  peopleInformed: vocabularyEnum('peopleInformed'),
+  peopleInformedJustification: text.nullable(),
+  crossBorder: z.boolean().nullable(),
+  otherAuthorities: list(text),
+  /** Reasons for notifying after 72 hours (Art. 33(1)). */
+  delayReasons: text.nullable(),
+};
+
+export type FactName = keyof typeof factsShape;
+export type BreachFacts = { [K in FactName]: z.output<(typeof factsShape)[K]> };
+
+export const emptyFacts: Omit<BreachFacts, 'title'> = {
+  summary: null,
+  certainty: null,
+  natures: [],
+  origins: [],
+  originOther: null,
+  causes: [],
+  causeOther: null,
+  awareAt: null,
+  discoveredAt: null,
+  startedAt: null,
+  endedAt: null,
+  processorNotifiedAt: null,
+  classifiedAt: null,
+  ongoing: null,
+  circumstances: null,
+  personCategories: [],
+  personCategoriesOther: null,
+  peopleCount: null,
+  directlyIdentifiable: null,
+  recordCount: null,
+  dataCategories: [],
+  dataCategoriesOther: null,
+  dataMedia: [],
+  consequences: [],
+  consequencesDetail: null,
+  measures: { immediate: [], mediumTerm: [], longTerm: [] },
+  adviceToPeople: [],
+  processorsInvolved: null,
+  processors: [],
+  peopleInformed: 'undetermined',
+  peopleInformedJustification: null,
+  crossBorder: null,
+  otherAuthorities: [],
+  delayReasons: null,
+};
+
+/** A change of some facts; the whole record is then checked again (checkFacts). */
+export const factsPatch = z.object(factsShape).partial().strict();
+export type FactsPatch = z.output<typeof factsPatch>;
+
+const reason = z.string().trim().min(3, 'say why (at least 3 characters)').max(2000);
+
+export const openBreachBody = factsPatch
+  .extend({ title: factsShape.title, reason: reason.optional() })
+  .openapi('OpenBreach');
+export const editBreachBody = z
+  .object({
+    changes: factsPatch,
+    reason,
+    /** The version the editor saw: a change made since then is not overwritten (409). */
+    expectedVersion: z.number().int().min(1).optional(),
+  })
+  .openapi('EditBreach');
+
+export type OpenBreachInput = z.output<typeof openBreachBody>;
+export type EditBreachInput = z.output<typeof editBreachBody>;
+
+/** Rules across fields; each names the field to fix. Run on the whole record after a change. */
+export function checkFacts(facts: BreachFacts): { path: string; message: string }[] {
+  const errors: { path: string; message: string }[] = [];
+  const before = (a: string | null, b: string | null, path: string, message: string) => {
+    if (a && b && new Date(a).getTime() > new Date(b).getTime()) errors.push({ path, message });
+  };
+  before(facts.startedAt, facts.endedAt, 'endedAt', 'must not be before startedAt');
+  before(facts.startedAt, facts.discoveredAt, 'discoveredAt', 'must not be before startedAt');
+  if (facts.peopleInformed === 'will-not' && !facts.peopleInformedJustification) {
+    errors.push({ path: 'peopleInformedJustification', message: 'is required when people will not be informed' });
+  }
+  if (facts.origins.includes('other') && !facts.originOther) errors.push({ path: 'originOther', message: 'is required when the origin is "other"' });
+  if (facts.causes.includes('other') && !facts.causeOther) errors.push({ path: 'causeOther', message: 'is required when the cause is "other"' });
+  if (facts.ongoing === true && facts.endedAt) errors.push({ path: 'ongoing', message: 'cannot be true once endedAt is set' });
+  return errors;
+}

@@ -1,0 +1,136 @@
+import type { Config } from '../config.js';
+import type { BreachRow } from '../db/tables/breach.js';
+import type { BreachFacts } from './breach-facts.js';
+import { factsOf, loadBreach, type Executor } from './breach-store.js';
+import { computeClocks, type Clock } from './clocks/compute-clocks.js';
+import nextSteps from './data/next-steps.json' with { type: 'json' };
+import type { EnisaScore } from './risk/enisa-score.js';
+import type { Recommendation } from './risk/recommend.js';
+
+export interface Assessment {
+  id: string;
+  at: Date;
+  actor: string;
+  input: unknown;
+  score: EnisaScore;
+  recommendation: Recommendation;
+  note: string | null;
+}
+
+export interface Decision {
+  id: string;
+  at: Date;
+  actor: string;
+  authority: 'notify' | 'not-notify';
+  people: 'inform' | 'not-inform' | 'public-communication' | 'undetermined';
+  justification: string;
+  delayReasons: string | null;
+}
+
+export interface FilingRecord {
+  id: string;
+  regime: string;
+  step: string;
+  kind: string;
+  filedAt: Date;
+  reference: string | null;
+  delayReasons: string | null;
+  recordedAt: Date;
+  recordedBy: string;
+}
+
+export interface BreachState {
+  row: BreachRow;
+  facts: BreachFacts;
+  assessment: Assessment | null;
+  decision: Decision | null;
+  filings: FilingRecord[];
+}
+
+/** The breach and what was decided about it: the latest assessment and decision, every filing. */
+export async function loadBreachState(db: Executor, id: string, options: { forUpdate?: boolean } = {}): Promise<BreachState> {
+  const row = await loadBreach(db, id, options);
+  const [assessment, decision, filings] = await Promise.all([
+    db.selectFrom('breach_assessment').selectAll().where('breach_id', '=', id).orderBy('id', 'desc').limit(1).executeTakeFirst(),
+    db.selectFrom('breach_decision').selectAll().where('breach_id', '=', id).orderBy('id', 'desc').limit(1).executeTakeFirst(),
+    db.selectFrom('breach_filing').selectAll().where('breach_id', '=', id).orderBy('filed_at').orderBy('id').execute(),
+  ]);
+  return {
+    row,
+    facts: factsOf(row),
+    assessment: assessment
+      ? { id: assessment.id, at: assessment.at, actor: assessment.actor, input: assessment.input, score: assessment.score as EnisaScore, recommendation: assessment.recommendation as Recommendation, note: assessment.note }
+      : null,
+    decision: decision
+      ? { id: decision.id, at: decision.at, actor: decision.actor, authority: decision.authority, people: decision.people, justification: decision.justification, delayReasons: decision.delay_reasons }
+      : null,
+    filings: filings.map((f) => ({
+      id: f.id,
+      regime: f.regime,
+      step: f.step,
+      kind: f.kind,
+      filedAt: f.filed_at,
+      reference: f.reference,
+      delayReasons: f.delay_reasons,
+      recordedAt: f.recorded_at,
+      recordedBy: f.recorded_by,
+    })),
+  };
+}
+
+export function clocksOf(state: BreachState, config: Pick<Config, 'breachRegimes' | 'timeZone'>, now: Date): Clock[] {
+  const date = (value: string | null) => (value ? new Date(value) : null);
+  return computeClocks({
+    awareAt: date(state.facts.awareAt),
+    classifiedAt: date(state.facts.classifiedAt),
+    regimes: config.breachRegimes,
+    filings: state.filings.filter((f) => f.kind !== 'complementary'),
+    gdprNotificationNotRequired: state.decision?.authority === 'not-notify',
+    now,
+    timeZone: config.timeZone,
+  });
+}
+
+export interface MissingItem {
+  field: string;
+  fr: string;
+  en: string;
+}
+
+export type NextStep = 'assess' | 'notify' | 'close';
+
+/** For each next step of the register, the facts it still needs (data/next-steps.json). */
+export function missingForNextSteps(state: BreachState, clocks: Clock[], config: Pick<Config, 'organisation'>): Record<NextStep, MissingItem[]> {
+  const f = state.facts;
+  const gdpr = clocks.find((c) => c.regime === 'gdpr');
+  const late = gdpr?.state === 'missed';
+  const measures = f.measures.immediate.length + f.measures.mediumTerm.length + f.measures.longTerm.length > 0;
+  const known = (values: string[]) => values.length > 0 && !values.every((v) => v === 'unknown' || v === 'undetermined');
+  const present: Record<string, boolean> = {
+    natures: f.natures.length > 0,
+    dataCategories: known(f.dataCategories),
+    awareAt: f.awareAt !== null,
+    assessment: state.assessment !== null,
+    decision: state.decision !== null,
+    origins: known(f.origins),
+    causes: f.causes.length > 0,
+    discoveredAt: f.discoveredAt !== null,
+    circumstances: f.circumstances !== null,
+    personCategories: known(f.personCategories),
+    peopleCount: f.peopleCount !== null,
+    consequences: f.consequences.length > 0,
+    measures,
+    organisation: Boolean(config.organisation.name),
+    dpoContact: Boolean(config.organisation.dpoContact),
+    delayReasons: !late || Boolean(f.delayReasons) || Boolean(state.decision?.delayReasons) || state.filings.some((x) => x.regime === 'gdpr' && x.delayReasons),
+    filing: state.decision?.authority !== 'notify' || state.filings.some((x) => x.regime === 'gdpr' && x.kind === 'initial'),
+    endedAt: f.endedAt !== null || f.ongoing === false,
+    peopleInformed: f.peopleInformed !== 'undetermined',
+  };
+  const pick = (items: MissingItem[]) => items.filter((item) => !present[item.field]);
+  return {
+    assess: pick(nextSteps.assess),
+    notify: state.decision?.authority === 'not-notify' ? [] : pick(nextSteps.notify),
+    close: pick(nextSteps.close),
+  };
+}

@@ -1,0 +1,181 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { openBreachBody } from '../breaches/breach-facts.js';
+import type { BreachActor, BreachDeps } from '../breaches/breach-store.js';
+import { assessBreach, decideBody, decideBreach } from '../breaches/decide.js';
+import { openBreach } from '../breaches/edit-breach.js';
+import { breachHtml, breachMarkdown, registerCsv } from '../breaches/exports.js';
+import { getBreach, listBreaches } from '../breaches/get-breach.js';
+import { addTimelineEvent, eventKinds, type EventKind } from '../breaches/timeline.js';
+import { inZone } from '../breaches/view.js';
+import { formatInZone, parseDateInZone } from '../breaches/zoned-time.js';
+import { systemClock } from '../clock.js';
+import type { Config } from '../config.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { openDatabase } from '../entry/open-database.js';
+import { ValidationError } from '../http/errors.js';
+import { loadConfig, UsageError, type Command } from './main.js';
+
+const usage = `breach open --title "…" [--aware "2026-03-27 16:00"] [--discovered …] [--started …] [--nature confidentiality] [--facts facts.json] [--reason "…"]
+       breach show <id> [--format md|html|json]
+       breach list [--format table|csv|json]
+       breach event <id> --kind note|discovered|contained|ended|… --at "2020-03-31 11:45" --summary "…"
+       breach assess <id> --input assessment.json      (ENISA score and recommendation, factor by factor)
+       breach decide <id> --authority notify|not-notify --people inform|not-inform|public-communication|undetermined --justification "…" [--delay-reasons "…"]
+       breach export [--format csv|json]
+Dates without an offset are read in VIGIE_TIMEZONE. Needs DATABASE_URL (the embedded database belongs to the running server). --by names who acts (default: cli:$USER).`;
+
+const options = {
+  title: { type: 'string' },
+  aware: { type: 'string' },
+  discovered: { type: 'string' },
+  started: { type: 'string' },
+  nature: { type: 'string', multiple: true },
+  facts: { type: 'string' },
+  reason: { type: 'string' },
+  format: { type: 'string' },
+  kind: { type: 'string' },
+  at: { type: 'string' },
+  summary: { type: 'string' },
+  input: { type: 'string' },
+  authority: { type: 'string' },
+  people: { type: 'string' },
+  justification: { type: 'string' },
+  'delay-reasons': { type: 'string' },
+  by: { type: 'string' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof options; allowPositionals: true }>>['values'];
+
+export const breachCommand: Command = {
+  summary: 'breach open|show|list|event|assess|decide|export: the breach register (see --help)',
+  async run(args, env) {
+    const [action, ...rest] = args;
+    if (!action || action === '--help' || !['open', 'show', 'list', 'event', 'assess', 'decide', 'export'].includes(action)) {
+      throw new UsageError(`usage: vigie ${usage}`);
+    }
+    const { values, positionals } = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+    const config = loadConfig(env);
+    if (!config.databaseUrl) throw new UsageError('breach: needs DATABASE_URL (the embedded database belongs to the running server; use the API there)');
+    const actor: BreachActor = { subject: values.by ?? `cli:${env.USER ?? env.USERNAME ?? 'unknown'}`, roles: ['dpo'] };
+    const { db } = await openDatabase(config);
+    try {
+      await migrateToLatest(db);
+      const deps: BreachDeps = { db, clock: systemClock, config };
+      const id = () => positionals[0] ?? fail(`breach ${action}: the breach id is required`);
+      switch (action) {
+        case 'open':
+          return await open(deps, values, actor);
+        case 'show':
+          return await show(deps, id(), values.format ?? 'md');
+        case 'list':
+          return await list(deps, values.format ?? 'table');
+        case 'event':
+          return await event(deps, id(), values, actor);
+        case 'assess':
+          return await assess(deps, id(), values, actor);
+        case 'decide': {
+          const body = decideBody.safeParse({ authority: values.authority, people: values.people, justification: values.justification, delayReasons: values['delay-reasons'] });
+          if (!body.success) throw new ValidationError(body.error.issues.map((i) => ({ path: `--${String(i.path[0])}`, message: i.message })));
+          await decideBreach(deps, id(), body.data, actor);
+          console.log(`decision recorded for breach ${id()}: authority ${body.data.authority}, people ${body.data.people}`);
+          return 0;
+        }
+        default: {
+          const lines = await listBreaches(db, { config, now: systemClock.now() });
+          console.log(values.format === 'csv' ? registerCsv(lines, config.timeZone) : JSON.stringify(inZone({ timeZone: config.timeZone, breaches: lines }, config.timeZone), null, 2));
+          return 0;
+        }
+      }
+    } catch (error) {
+      if (error instanceof ValidationError) {
+        for (const e of error.errors) console.error(`vigie: ${e.path}: ${e.message}`);
+        return 1;
+      }
+      if (error instanceof Error && 'status' in error && typeof error.status === 'number' && error.status < 500) {
+        console.error(`vigie: ${error.message}`);
+        return 1;
+      }
+      throw error;
+    } finally {
+      await db.destroy();
+    }
+  },
+};
+
+function fail(message: string): never {
+  throw new UsageError(message);
+}
+
+function when(text: string | undefined, flag: string, config: Config): string | undefined {
+  if (text === undefined) return undefined;
+  const date = parseDateInZone(text, config.timeZone);
+  if (!date) fail(`breach: ${flag} must look like "2026-03-27 16:00" (in ${config.timeZone}) or 2026-03-27T16:00:00+01:00`);
+  return date.toISOString();
+}
+
+async function open(deps: BreachDeps, values: Values, actor: BreachActor) {
+  const fromFile = values.facts ? JSON.parse(await readFile(values.facts, 'utf8')) : {};
+  const given = {
+    ...fromFile,
+    ...(values.title ? { title: values.title } : {}),
+    ...(values.aware ? { awareAt: when(values.aware, '--aware', deps.config) } : {}),
+    ...(values.discovered ? { discoveredAt: when(values.discovered, '--discovered', deps.config) } : {}),
+    ...(values.started ? { startedAt: when(values.started, '--started', deps.config) } : {}),
+    ...(values.nature ? { natures: values.nature } : {}),
+    ...(values.reason ? { reason: values.reason } : {}),
+  };
+  const parsed = openBreachBody.safeParse(given);
+  if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  const { id } = await openBreach(deps, parsed.data, actor);
+  const record = await getBreach(deps.db!, id, { config: deps.config, now: deps.clock.now() });
+  console.log(`breach ${id} opened: ${record.title}`);
+  for (const clock of record.clocks) console.log(`  ${clock.en}: ${clock.dueAt ? formatInZone(clock.dueAt, deps.config.timeZone) : 'waiting for the awareness time'} (${clock.state})`);
+  return 0;
+}
+
+async function show(deps: BreachDeps, id: string, format: string) {
+  const record = await getBreach(deps.db!, id, { config: deps.config, now: deps.clock.now() });
+  const zone = deps.config.timeZone;
+  if (format === 'json') console.log(JSON.stringify(inZone(record, zone), null, 2));
+  else if (format === 'html') console.log(breachHtml(record, zone));
+  else if (format === 'md') console.log(breachMarkdown(record, zone));
+  else fail('breach show: --format must be md, html or json');
+  return 0;
+}
+
+async function list(deps: BreachDeps, format: string) {
+  const lines = await listBreaches(deps.db!, { config: deps.config, now: deps.clock.now() });
+  const zone = deps.config.timeZone;
+  if (format === 'csv') console.log(registerCsv(lines, zone));
+  else if (format === 'json') console.log(JSON.stringify(inZone(lines, zone), null, 2));
+  else if (format === 'table') {
+    for (const line of lines) {
+      const due = line.gdprDueAt ? formatInZone(line.gdprDueAt, zone) : '—';
+      const overdue = line.overdue.length > 0 ? `  OVERDUE: ${line.overdue.join(', ')}` : '';
+      console.log(`${line.id.padStart(4)}  ${line.status.padEnd(9)} GDPR ${due} ${line.gdprState.padEnd(12)} people ${String(line.population).padStart(6)}  ${line.title}${overdue}`);
+    }
+    if (lines.length === 0) console.log('the register is empty');
+  } else fail('breach list: --format must be table, csv or json');
+  return 0;
+}
+
+async function event(deps: BreachDeps, id: string, values: Values, actor: BreachActor) {
+  const kind = values.kind as EventKind | undefined;
+  if (!kind || !eventKinds.includes(kind)) fail(`breach event: --kind must be one of ${eventKinds.join(', ')}`);
+  const at = when(values.at, '--at', deps.config) ?? fail('breach event: --at is required');
+  if (!values.summary?.trim()) fail('breach event: --summary is required');
+  await addTimelineEvent(deps, id, { kind, at: new Date(at), summary: values.summary.trim() }, actor);
+  console.log(`event added to breach ${id}: ${formatInZone(new Date(at), deps.config.timeZone)} ${kind}`);
+  return 0;
+}
+
+async function assess(deps: BreachDeps, id: string, values: Values, actor: BreachActor) {
+  if (!values.input) fail('breach assess: --input assessment.json is required (see README: easeOfIdentification, confidentiality, …)');
+  const input = JSON.parse(await readFile(values.input, 'utf8'));
+  const { score, recommendation } = await assessBreach(deps, id, input, actor);
+  console.log(`ENISA: SE = ${score.dpc} × ${score.ei} + ${score.cb} = ${score.score} (${score.band})${score.flags.manyPeople ? ', more than 100 people' : ''}${score.flags.unintelligible ? ', data unintelligible' : ''}`);
+  console.log(`recommendation: ${recommendation.summary.en}`);
+  for (const factor of recommendation.factors.filter((f) => f.status !== 'absent')) console.log(`  ${factor.status === 'unknown' ? '?' : factor.effect === 'mitigates' ? '-' : '+'} ${factor.en}`);
+  return 0;
+}

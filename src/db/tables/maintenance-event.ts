@@ -1,0 +1,26 @@
+import type { Generated, Selectable } from 'kysely';
+
+/**
+ * Append-only record of every maintenance toggle, kept forever (breach timelines read it). A window is
+ * one 'started' event and at most one 'ended' event sharing `window_id`.
+ */
+export interface MaintenanceEventTable {
+  id: Generated<string>;
+  window_id: string;
+  kind: 'started' | 'ended';
+  /** When the action was taken (the injected clock's time, UTC). */
+  at: Date;
+  actor: string;
+  actor_roles: string[];
+  reason: string;
+  request_id: string | null;
+  /** 'started' only: */
+  scope: string | null;
+  read_only: boolean | null;
+  starts_at: Date | null;
+  planned_end: Date | null;
+  retry_after_seconds: number | null;
+  bypass_secret_sha256: string | null;
+}
+
+export type MaintenanceEventRow = Selectable<MaintenanceEventTable>;

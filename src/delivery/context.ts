@@ -1,0 +1,50 @@
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/database.js';
+import type { Logger } from '../logger.js';
+import type { DeliveryPorts } from './ports.js';
+
+/** Delivery settings, from config (`VIGIE_DELIVERY_*`, `VIGIE_SMTP_*`, `VIGIE_SMS_*`). */
+export interface DeliverySettings {
+  /** Provider names per channel: messages are queued for that provider. */
+  providers: { email: string; sms: string; letter: string };
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** How long a worker owns the messages it claimed; past it another instance recovers them. */
+  leaseMs: number;
+  /** A message accepted by the provider with no receipt after this long becomes `unknown`. */
+  unknownAfterMs: number;
+  /** Shared secret of the receipt webhook (HMAC-SHA256). */
+  receiptSecret: string | undefined;
+  /** URLs that receive delivery alerts as JSON. */
+  alertWebhooks: string[];
+}
+
+export const defaultDeliverySettings: DeliverySettings = {
+  providers: { email: 'smtp', sms: 'sms', letter: 'print' },
+  maxAttempts: 5,
+  backoffBaseMs: 30_000,
+  backoffMaxMs: 30 * 60_000,
+  leaseMs: 120_000,
+  unknownAfterMs: 24 * 3600_000,
+  receiptSecret: undefined,
+  alertWebhooks: [],
+};
+
+/** What delivery's service functions run with (design.md, convention 6: transport-free). */
+export interface DeliveryContext {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  ports: DeliveryPorts;
+  settings: DeliverySettings;
+  /** Posts an alert to a webhook; injected so that the core needs no HTTP client of its own. */
+  fetch?: typeof fetch;
+}
+
+/** Who acts, for the who/when/why record of every action by a person. */
+export interface Actor {
+  subject: string;
+  roles: string[];
+  requestId?: string | null;
+}

@@ -1,0 +1,42 @@
+import type { MessageState } from '../db/tables/delivery-message.js';
+import { ConflictError, ValidationError } from '../http/errors.js';
+import { createCampaign, getCampaign, type CreatedCampaign } from './campaigns.js';
+import type { Actor, DeliveryContext } from './context.js';
+import type { DeliveryChannel } from './ports.js';
+
+export interface ResendInput {
+  /** Which outcomes to resend: failed, unknown, or both. */
+  states: ('failed' | 'unknown')[];
+  /** Same channel by default; another one (SMS failed → letter or e-mail) is allowed. */
+  channel?: DeliveryChannel;
+  /** Only this carrier or segment (e.g. the carrier an alert named). */
+  carrier?: string | null;
+  segment?: string | null;
+  reason: string;
+}
+
+/**
+ * A new campaign for the failed/unknown subset of another, on the same or another channel. It is a
+ * campaign of its own (unique per person again), so a person is never sent the resend twice, and the
+ * original keeps its record of what happened.
+ */
+export async function resendCampaign(ctx: DeliveryContext, actor: Actor, campaignId: string, input: ResendInput): Promise<CreatedCampaign> {
+  if (!input.states?.length) throw new ValidationError([{ path: 'body.states', message: 'name at least one of failed, unknown' }]);
+  const original = await getCampaign(ctx.db, campaignId);
+  if (original.status === 'ready' || original.status === 'preparing') throw new ConflictError('The campaign was never started: start it instead of resending');
+  let query = ctx.db.selectFrom('delivery_message').select('person_id').where('campaign_id', '=', campaignId).where('state', 'in', input.states as MessageState[]);
+  if (input.carrier) query = query.where('carrier', '=', input.carrier);
+  if (input.segment) query = query.where('segment', '=', input.segment);
+  const ids = (await query.orderBy('person_id').execute()).map((row) => row.person_id);
+  if (ids.length === 0) throw new ConflictError('No message of this campaign matches: nothing to resend');
+  const people = [];
+  for (let i = 0; i < ids.length; i += 5_000) people.push(...(await ctx.ports.getPeople(original.breach_id, ids.slice(i, i + 5_000))));
+  return createCampaign(ctx, actor, {
+    draftId: original.draft_id,
+    channel: input.channel ?? original.channel,
+    segment: input.segment ?? original.segment,
+    reason: input.reason,
+    people,
+    resendOf: campaignId,
+  });
+}

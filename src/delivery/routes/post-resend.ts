@@ -1,0 +1,45 @@
+import { z } from '@hono/zod-openapi';
+import type { App } from '../../http/context.js';
+import { defineRoute } from '../../http/route.js';
+import { resendCampaign } from '../resend.js';
+import { actorOf, campaignSchema, campaignView, idParam, reasonField, sendingRoles } from '../views.js';
+import { deliveryContext } from '../wiring.js';
+
+const route = defineRoute({
+  method: 'post',
+  path: '/delivery/campaigns/{id}/resend',
+  tags: ['delivery'],
+  summary: 'A new campaign for the failed and/or unknown subset, on the same or another channel',
+  access: { roles: sendingRoles },
+  request: {
+    params: idParam,
+    body: {
+      content: {
+        'application/json': {
+          schema: z.object({
+            states: z.array(z.enum(['failed', 'unknown'])).min(1),
+            channel: z.enum(['email', 'sms', 'letter']).optional(),
+            carrier: z.string().min(1).max(100).optional(),
+            segment: z.string().min(1).max(200).optional(),
+            reason: reasonField,
+          }),
+        },
+      },
+    },
+  },
+  responses: {
+    201: {
+      description: 'The resend campaign (status ready)',
+      content: { 'application/json': { schema: z.object({ campaign: campaignSchema, queued: z.number().int(), withoutDestination: z.number().int() }) } },
+    },
+    404: { description: 'No such campaign' },
+    409: { description: 'Nothing to resend' },
+  },
+});
+
+export function registerPostResend(app: App): void {
+  app.openapi(route, async (c) => {
+    const created = await resendCampaign(deliveryContext(c.var.deps), actorOf(c.var.staff!, c.var.requestId), c.req.valid('param').id, c.req.valid('json'));
+    return c.json({ ...created, campaign: campaignView(created.campaign, c.var.deps.config.timeZone) }, 201);
+  });
+}

@@ -1,0 +1,87 @@
+import { getRequestListener } from '@hono/node-server';
+import type { Server } from 'node:http';
+import { createAccessLog, type AccessLog } from '../audit/access-log.js';
+import { startCheckpoints } from '../audit/checkpoint.js';
+import { AccessLogWriter } from '../audit/writer.js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import type { Logger } from '../logger.js';
+import { decideMaintenance } from '../maintenance/decide.js';
+import type { MaintenanceHolder } from '../maintenance/holder.js';
+import { auditKey } from './audit-key.js';
+import { createLiveDetection } from '../exposure/live-detection.js';
+import { createNodeAuditCrypto } from './node-audit-crypto.js';
+import { createNodeGateway } from './node-gateway.js';
+import { openDatabase } from './open-database.js';
+
+export interface NodeAccessLog {
+  accessLog: AccessLog;
+  close(): Promise<void>;
+}
+
+/**
+ * The access log on Node: synchronous node:crypto hashing, and on PostgreSQL a connection of its own for the
+ * writer, so that group commits never wait behind the requests they are recording.
+ */
+export async function startNodeAccessLog(config: Config, db: Db, engine: 'postgresql' | 'embedded', clock: Clock, logger: Logger): Promise<NodeAccessLog> {
+  const { key, generated } = await auditKey(config);
+  if (generated) logger.warn('generated a development access-log key', { file: `${config.dataDir}/audit-key` });
+  const crypto = createNodeAuditCrypto(key);
+  const own = engine === 'postgresql' ? await openDatabase({ ...config, databasePoolSize: 1 }) : undefined;
+  // Live exposure detection reads each committed batch; it uses the shared pool, not the writer's connection.
+  const detection = createLiveDetection({ config, db, clock, logger });
+  const writer = new AccessLogWriter({
+    db: own?.db ?? db,
+    crypto,
+    clock,
+    logger,
+    mode: config.audit.mode,
+    timeoutMs: config.audit.timeoutMs,
+    maxBatch: config.audit.maxBatch,
+    onBatchCommitted: detection.onBatchCommitted,
+  });
+  const stopCheckpoints =
+    config.audit.checkpointSeconds > 0
+      ? startCheckpoints(db, crypto, clock, config.audit.checkpointSeconds * 1000, () => logger.warn('access log checkpoint failed'))
+      : () => {};
+  return {
+    accessLog: createAccessLog(config, writer, crypto),
+    async close() {
+      stopCheckpoints();
+      await writer.close();
+      await own?.notifications.close();
+      await own?.db.destroy();
+    },
+  };
+}
+
+/**
+ * Gateway mode on Node: the raw node:http gateway, with Vigie's own routes and every request the
+ * maintenance switch stops (or must check for a bypass) handed to the Hono app.
+ */
+export function createGatewayServer(
+  config: Config,
+  app: { fetch: (request: Request, env?: unknown) => Response | Promise<Response> },
+  accessLog: AccessLog,
+  maintenance: MaintenanceHolder | undefined,
+  clock: Clock,
+  logger: Logger,
+): Server {
+  const honoListener = getRequestListener(app.fetch);
+  return createNodeGateway({
+    upstream: config.upstream!,
+    adminPrefix: config.adminPrefix,
+    accessLog,
+    clock,
+    logger,
+    fallback: (req, res) => void honoListener(req, res),
+    beforeProxy: maintenance
+      ? (req, path) => {
+          const state = maintenance.state;
+          if (state.windows.length === 0) return false;
+          return decideMaintenance(state, { method: req.method ?? 'GET', path, now: clock.now().getTime(), clientIp: req.socket.remoteAddress }) !== undefined;
+        }
+      : undefined,
+  });
+}

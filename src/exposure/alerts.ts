@@ -1,0 +1,118 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.js';
+import { NotFoundError } from '../http/errors.js';
+import type { IllegitimateAccess } from './entitlement-check.js';
+import { isoInZone } from './window.js';
+
+export interface StoredAlert {
+  id: string;
+  opened: boolean;
+  accesses: number;
+  firstAt: Date;
+  lastAt: Date;
+}
+
+/**
+ * Adds accesses to the open alert of the current burst, or opens one: a burst ends when no illegitimate
+ * access came for `gapSeconds`. The row lock on the latest alert serialises concurrent writers (several
+ * instances), so that one burst is one alert.
+ */
+export async function storeAccesses(db: Db, accesses: IllegitimateAccess[], gapSeconds: number, now: Date): Promise<StoredAlert> {
+  const first = new Date(Math.min(...accesses.map((a) => a.at.getTime())));
+  const last = new Date(Math.max(...accesses.map((a) => a.at.getTime())));
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(7410452)`.execute(trx);
+    const open = await trx
+      .selectFrom('exposure_alert')
+      .select(['id', 'first_at', 'last_at', 'accesses'])
+      .where('status', '=', 'open')
+      .where('last_at', '>=', new Date(first.getTime() - gapSeconds * 1000))
+      .orderBy('last_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    let id: string;
+    let stored: StoredAlert;
+    if (open) {
+      const firstAt = new Date(Math.min(new Date(open.first_at).getTime(), first.getTime()));
+      const lastAt = new Date(Math.max(new Date(open.last_at).getTime(), last.getTime()));
+      await trx
+        .updateTable('exposure_alert')
+        .set({ first_at: firstAt, last_at: lastAt, accesses: sql`accesses + ${accesses.length}`, updated_at: now })
+        .where('id', '=', open.id)
+        .execute();
+      id = String(open.id);
+      stored = { id, opened: false, accesses: open.accesses + accesses.length, firstAt, lastAt };
+    } else {
+      const row = await trx
+        .insertInto('exposure_alert')
+        .values({ first_at: first, last_at: last, stored_at: now, updated_at: now, accesses: accesses.length, status: 'open' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      id = String(row.id);
+      stored = { id, opened: true, accesses: accesses.length, firstAt: first, lastAt: last };
+    }
+    await trx
+      .insertInto('exposure_alert_access')
+      .values(accesses.map((a) => ({ alert_id: id, at: a.at, request_id: a.requestId, receiver: a.receiver, subject: a.subject, reason: a.reason, route: a.route, categories: a.categories })))
+      .execute();
+    return stored;
+  });
+}
+
+export async function recordBreaker(db: Db, alertId: string, at: Date, scope: string): Promise<void> {
+  await db.updateTable('exposure_alert').set({ breaker_at: at, breaker_scope: scope, updated_at: at }).where('id', '=', alertId).execute();
+}
+
+export interface AlertView {
+  id: string;
+  status: string;
+  firstAt: string;
+  lastAt: string;
+  storedAt: string;
+  accesses: number;
+  peopleExposed: number;
+  receivers: number;
+  breaker: { at: string; scope: string } | null;
+}
+
+type AlertRow = { id: string; status: string; first_at: Date; last_at: Date; stored_at: Date; accesses: number; breaker_at: Date | null; breaker_scope: string | null; people: string; receivers: string };
+
+const view = (row: AlertRow, zone: string): AlertView => ({
+  id: String(row.id),
+  status: row.status,
+  firstAt: isoInZone(new Date(row.first_at), zone),
+  lastAt: isoInZone(new Date(row.last_at), zone),
+  storedAt: isoInZone(new Date(row.stored_at), zone),
+  accesses: row.accesses,
+  peopleExposed: Number(row.people),
+  receivers: Number(row.receivers),
+  breaker: row.breaker_at ? { at: isoInZone(new Date(row.breaker_at), zone), scope: row.breaker_scope ?? 'site' } : null,
+});
+
+const alertColumns = sql`a.id, a.status, a.first_at, a.last_at, a.stored_at, a.accesses, a.breaker_at, a.breaker_scope,
+  (select count(distinct subject) from exposure_alert_access x where x.alert_id = a.id) as people,
+  (select count(distinct receiver) from exposure_alert_access x where x.alert_id = a.id) as receivers`;
+
+export async function listAlerts(db: Db, zone: string): Promise<AlertView[]> {
+  const { rows } = await sql<AlertRow>`select ${alertColumns} from exposure_alert a order by a.id desc limit 200`.execute(db);
+  return rows.map((row) => view(row, zone));
+}
+
+export async function getAlert(db: Db, id: string, zone: string) {
+  if (!/^\d{1,18}$/.test(id)) throw new NotFoundError('No alert has this id');
+  const { rows } = await sql<AlertRow>`select ${alertColumns} from exposure_alert a where a.id = ${id}::bigint`.execute(db);
+  if (!rows[0]) throw new NotFoundError('No alert has this id');
+  const accesses = await db.selectFrom('exposure_alert_access').selectAll().where('alert_id', '=', id).orderBy('at').limit(10_000).execute();
+  return {
+    ...view(rows[0], zone),
+    accessList: accesses.map((a) => ({
+      at: isoInZone(new Date(a.at), zone),
+      requestId: a.request_id,
+      receiver: a.receiver,
+      subject: a.subject,
+      reason: a.reason,
+      route: a.route,
+      categories: a.categories,
+    })),
+  };
+}

@@ -1,0 +1,119 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.js';
+
+/** One row of the report's aggregate: an exposed person and a receiver (kind "pair"), or a total. */
+export interface PairRow {
+  subject: string;
+  receiver: string;
+  first_at: Date;
+  last_at: Date;
+  times: number;
+  reasons: string[];
+  categories: string[];
+}
+
+export interface ChunkTotals {
+  responses: number;
+  byCategory: Record<string, number>;
+}
+
+/**
+ * Illegitimate accesses in [from, to): a subject in a response whose receiver is not that subject and
+ * either (a) the response was produced for someone else (a cache mix-up), or (b) the receiver is anonymous,
+ * or (c) no relation between receiver and subject was valid at the time of the access, and (d) the
+ * receiver held no broad-access role then.
+ *
+ * Plan (docs/exposure.md): only responses carrying someone else's data or served to someone they were not
+ * produced for are read (most traffic is a user's own pages), by an index-only scan of the partial index
+ * access_log_exposure_idx, whose predicate is the clause below word for word. The relation check is made
+ * once per distinct (receiver, others) group over the span it was seen in — a hash join of those few
+ * groups against the relations, not a probe per request; only groups not covered by one relation over
+ * their whole span are checked request by request, at each access's own time (exact with overlapping
+ * relations too).
+ */
+export function illegitimateAccesses(from: Date, to: Date, broadRoles: string[]) {
+
+  const window = sql`w.at >= ${from.toISOString()}::timestamptz and w.at < ${to.toISOString()}::timestamptz
+    and cardinality(w.subjects) > 0
+    and not (w.principal is not null and w.subjects = array[w.principal] and (w.produced_for is null or w.produced_for = w.principal))`;
+  const ownPage = sql`w.principal is not null and (w.produced_for is null or w.produced_for = w.principal)`;
+  // Broad access entitles to every subject, not to a page produced for someone else (as live detection).
+  const broad = broadRoles.length > 0
+    ? sql`and (not (${ownPage}) or not exists (select 1 from exposure_principal_role pr where pr.principal = w.principal
+        and pr.role = any(${broadRoles}::text[]) and pr.valid_from <= w.at and (pr.valid_to is null or pr.valid_to > w.at)))`
+    : sql``;
+  return sql`
+    with grouped as materialized (
+      select w.principal, array_remove(w.subjects, w.principal) as others, min(w.at) as first_at, max(w.at) as last_at
+      from access_log w where ${window} and ${ownPage}
+      group by 1, 2
+    ),
+    pairs as materialized (
+      select g.principal, g.others, s.subject, g.first_at, g.last_at from grouped g cross join lateral unnest(g.others) as s(subject)
+    ),
+    covered as materialized (
+      select distinct p.principal, p.subject, p.others from pairs p
+      join exposure_relation r on r.principal = p.principal and r.subject = p.subject
+      where r.valid_from <= p.first_at and (r.valid_to is null or r.valid_to > p.last_at)
+    ),
+    uncovered as materialized (
+      select distinct p.principal, p.others from pairs p
+      where not exists (select 1 from covered c where c.principal = p.principal and c.others = p.others and c.subject = p.subject)
+    )
+    select w.at, w.request_id, w.route, w.categories, s.subject,
+      coalesce(w.principal, 'anonymous:' || coalesce(w.session_hmac, w.client_hmac, w.request_id)) as receiver,
+      case when w.produced_for is not null and w.produced_for is distinct from w.principal then 'mix-up'
+           when w.principal is null then 'anonymous' else 'not-entitled' end as reason
+    from access_log w cross join lateral unnest(w.subjects) as s(subject)
+    where ${window}
+      and (not (${ownPage}) or (w.principal, array_remove(w.subjects, w.principal)) in (select principal, others from uncovered))
+      and s.subject is distinct from w.principal
+      and (not (${ownPage}) or not exists (select 1 from exposure_relation r where r.principal = w.principal and r.subject = s.subject
+        and r.valid_from <= w.at and (r.valid_to is null or r.valid_to > w.at)))
+      ${broad}`;
+}
+
+/** The aggregates of one chunk of the window, in one statement (the illegitimate rows are read once). */
+export async function queryChunk(db: Db, from: Date, to: Date, broadRoles: string[]): Promise<{ pairs: PairRow[]; totals: ChunkTotals }> {
+  const { rows } = await sql<{
+    kind: 'pair' | 'pair-category' | 'responses' | 'category';
+    subject: string | null;
+    receiver: string | null;
+    category: string | null;
+    first_at: Date | null;
+    last_at: Date | null;
+    times: number;
+    reasons: string[] | null;
+  }>`
+    with bad as materialized (${illegitimateAccesses(from, to, broadRoles)})
+    select 'pair' as kind, subject, receiver, null as category, min(at) as first_at, max(at) as last_at,
+      count(*)::int as times, array_agg(distinct reason) as reasons
+    from bad group by subject, receiver
+    union all
+    select 'pair-category', subject, receiver, c, null, null, 0, null
+    from bad cross join lateral unnest(bad.categories) c group by subject, receiver, c
+    union all
+    select 'responses', null, null, null, null, null, count(distinct request_id)::int, null from bad
+    union all
+    select 'category', null, null, c, null, null, count(distinct request_id)::int, null
+    from bad cross join lateral unnest(bad.categories) c group by c`.execute(db);
+  const pairs = new Map<string, PairRow>();
+  const key = (subject: string, receiver: string) => `${subject}\u0000${receiver}`;
+  const totals: ChunkTotals = { responses: 0, byCategory: {} };
+  for (const row of rows) {
+    if (row.kind === 'pair') {
+      pairs.set(key(row.subject!, row.receiver!), {
+        subject: row.subject!,
+        receiver: row.receiver!,
+        first_at: new Date(row.first_at!),
+        last_at: new Date(row.last_at!),
+        times: Number(row.times),
+        reasons: row.reasons ?? [],
+        categories: [],
+      });
+    } else if (row.kind === 'responses') totals.responses = Number(row.times);
+    else if (row.kind === 'category') totals.byCategory[row.category!] = Number(row.times);
+  }
+  for (const row of rows) if (row.kind === 'pair-category') pairs.get(key(row.subject!, row.receiver!))?.categories.push(row.category!);
+  return { pairs: [...pairs.values()], totals };
+}

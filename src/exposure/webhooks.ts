@@ -1,0 +1,59 @@
+import type { Logger } from '../logger.js';
+
+export const signatureHeader = 'Vigie-Signature';
+
+const encoder = new TextEncoder();
+const toHex = (buffer: ArrayBuffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
+
+/** "sha256=<hex HMAC-SHA256 of the exact body bytes>"; the body carries `sentAt`, so a replay is visible. */
+export async function signBody(secret: string, body: string): Promise<string> {
+  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  return `sha256=${toHex(await crypto.subtle.sign('HMAC', key, encoder.encode(body)))}`;
+}
+
+export interface WebhookSender {
+  send(event: Record<string, unknown>): Promise<void>;
+}
+
+/**
+ * Posts each event to every configured URL, signed, with a few retries. Events carry counts, times and the
+ * alert's id (where to read it with a token), never who was exposed: webhook receivers are chat rooms and
+ * pagers, not places for personal data.
+ */
+export function createWebhookSender(options: {
+  urls: string[];
+  secret: string | undefined;
+  logger: Logger;
+  fetch?: typeof fetch;
+  now?: () => Date;
+  retries?: number;
+}): WebhookSender {
+  const doFetch = options.fetch ?? fetch;
+  const retries = options.retries ?? 3;
+  return {
+    async send(event) {
+      if (options.urls.length === 0 || !options.secret) return;
+      const body = JSON.stringify({ ...event, sentAt: (options.now?.() ?? new Date()).toISOString() });
+      const signature = await signBody(options.secret, body);
+      await Promise.all(
+        options.urls.map(async (url, index) => {
+          for (let attempt = 0; attempt <= retries; attempt++) {
+            try {
+              const response = await doFetch(url, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json', [signatureHeader]: signature },
+                body,
+                signal: AbortSignal.timeout(5_000),
+              });
+              if (response.ok) return;
+              options.logger.warn('exposure webhook refused', { webhook: index, status: response.status, attempt });
+            } catch {
+              options.logger.warn('exposure webhook unreachable', { webhook: index, attempt });
+            }
+            await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
+          }
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { buildRecord, type AccessLog } from '../audit/access-log.js';
+import { pathOf, readCacheStatus, readDeclaration, requestIdOf, traceIdOf } from '../audit/declarations.js';
+import type { Clock } from '../clock.js';
+import { problemResponse } from '../http/problem.js';
+import { connectionTokens, forwardedFor, hopByHop, strippedFromResponse } from './headers.js';
+import { auditUnavailable, badGateway, gatewayTimeout } from './problems.js';
+
+export interface FetchGatewayOptions {
+  upstream: { url: string; timeoutMs: number };
+  adminPrefix: string;
+  accessLog: AccessLog;
+  clock: Clock;
+  /** The client's address: the socket peer on Node, `CF-Connecting-IP` on Workers. */
+  clientAddress?: (c: Context) => string | undefined;
+}
+
+const defaultClientAddress = (c: Context): string | undefined =>
+  (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ??
+  c.req.header('cf-connecting-ip');
+
+/**
+ * The runtime-neutral gateway, as the last handler of the Hono app: fetch() to the origin, the same
+ * recording and stripping as the Node gateway. Correct everywhere (Workers' path); the Node entry uses its
+ * raw node:http gateway for speed and hands this one only what the maintenance switch lets through.
+ */
+export function proxyToUpstream(options: FetchGatewayOptions): MiddlewareHandler {
+  const { upstream, adminPrefix, accessLog, clock } = options;
+  const base = upstream.url.replace(/\/$/, '');
+  const clientAddress = options.clientAddress ?? defaultClientAddress;
+  return async function proxyToUpstream(c, next) {
+    const url = new URL(c.req.url);
+    if (url.pathname === adminPrefix || url.pathname.startsWith(`${adminPrefix}/`)) return next();
+    const known = (c.get as (key: string) => unknown)('requestId');
+    const requestId = typeof known === 'string' ? known : requestIdOf(c.req.header('x-request-id'));
+    const incoming = c.req.raw.headers;
+    const extraHop = connectionTokens(incoming.get('connection'));
+    const headers = new Headers();
+    incoming.forEach((value, name) => {
+      if (!hopByHop.has(name) && name !== 'host' && !extraHop.includes(name)) headers.set(name, value);
+    });
+    const client = clientAddress(c);
+    const xff = forwardedFor(incoming.get('x-forwarded-for'), client);
+    if (xff) headers.set('x-forwarded-for', xff);
+    headers.set('x-forwarded-proto', url.protocol.replace(':', ''));
+    headers.set('x-forwarded-host', url.host);
+    headers.set('x-request-id', requestId);
+    let answer: Response;
+    // The bound is on the origin's answer (headers), not on streaming the body afterwards.
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), upstream.timeoutMs);
+    try {
+      const hasBody = c.req.method !== 'GET' && c.req.method !== 'HEAD';
+      answer = await fetch(`${base}${url.pathname}${url.search}`, {
+        method: c.req.method,
+        headers,
+        redirect: 'manual',
+        signal: abort.signal,
+        ...(hasBody ? { body: c.req.raw.body, duplex: 'half' } : {}),
+      } as RequestInit);
+    } catch {
+      return problemResponse(abort.signal.aborted ? gatewayTimeout(requestId, upstream.timeoutMs) : badGateway(requestId));
+    } finally {
+      clearTimeout(timer);
+    }
+    const get = (name: string) => answer.headers.get(name);
+    const declaration = readDeclaration(get);
+    const out = new Headers();
+    const answerHop = connectionTokens(answer.headers.get('connection'));
+    answer.headers.forEach((value, name) => {
+      if (!strippedFromResponse(name) && !answerHop.includes(name) && name !== 'content-encoding' && name !== 'content-length') out.append(name, value);
+    });
+    out.set('x-request-id', requestId);
+    if (declaration || accessLog.allRequests) {
+      const record = await buildRecord(
+        accessLog,
+        {
+          at: clock.now(),
+          requestId,
+          traceId: traceIdOf(incoming.get('traceparent')),
+          method: c.req.method,
+          route: pathOf(url.pathname),
+          status: answer.status,
+          cacheStatus: readCacheStatus(get),
+          clientAddress: client,
+          principal: { authorization: incoming.get('authorization'), cookie: incoming.get('cookie') },
+        },
+        declaration,
+      );
+      try {
+        await accessLog.writer.record(record);
+      } catch {
+        await answer.body?.cancel().catch(() => {});
+        return problemResponse(auditUnavailable(requestId), { 'Retry-After': '1' });
+      }
+    }
+    return new Response(answer.body, { status: answer.status, statusText: answer.statusText, headers: out });
+  };
+}

@@ -1,0 +1,164 @@
+import { createServer, type Server } from 'node:http';
+import type { Clock } from '../../src/clock.js';
+import type { Db } from '../../src/db/database.js';
+import { defaultDeliverySettings, type DeliveryContext, type DeliverySettings } from '../../src/delivery/context.js';
+import type { DeliveryPorts, Person, PersonDeliveryStatus, TimelineEntry } from '../../src/delivery/ports.js';
+import { personalRenderer } from '../../src/delivery/render.js';
+import { signPayload } from '../../src/delivery/signature.js';
+import { silentLogger } from '../../src/logger.js';
+
+export const breachId = 'breach-1';
+export const draftId = 'draft-1';
+export const receiptSecret = 'receipt-secret-for-tests-0123456789';
+export const actor = { subject: 'carole', roles: ['comms'] };
+
+/** Phone prefixes of the example carrier table (src/delivery/data/carrier-prefixes.json). */
+export const carrierPrefixes = { 'carrier-a': '+33600', 'carrier-b': '+33601', 'carrier-c': '+33602', 'carrier-d': '+33603' } as const;
+export type CarrierName = keyof typeof carrierPrefixes;
+
+/** n people spread over the four carriers in turn; each has an e-mail, a phone and an address. */
+export function makePeople(n: number, segments = ['clients', 'agents']): Person[] {
+  const carriers = Object.keys(carrierPrefixes) as CarrierName[];
+  return Array.from({ length: n }, (_, i) => {
+    const carrier = carriers[i % carriers.length]!;
+    return {
+      id: `p${String(i).padStart(7, '0')}`,
+      segment: segments[i % segments.length]!,
+      name: `Personne ${i}`,
+      email: `person${i}@example.test`,
+      phone: `${carrierPrefixes[carrier]}${String(i).padStart(6, '0')}`,
+      address: [`${i} rue de la Paix`, '75002 Paris'],
+      exposed: ['contact', 'nir'],
+      firstExposedAt: '2026-11-20T09:15:00Z',
+    };
+  });
+}
+
+export const draftParts = {
+  lang: 'fr' as const,
+  parts: {
+    sms: 'Bonjour [[person.name]], le [[person.date]] vos données ([[person.exposedList]]) ont pu être vues. Infos: exemple.fr/incident',
+    'email-subject': 'Information sur vos données personnelles',
+    'email-text': 'Bonjour [[person.name]],\n\nLe [[person.when]], [[person.exposedList]] ont pu être consultées.',
+    'email-html': '<p>Bonjour [[person.name]],</p><p>Le [[person.when]], [[person.exposedList]] ont pu être consultées.</p>',
+    letter: 'Madame, Monsieur [[person.name]],\n\nLe [[person.when]], [[person.exposedList]] ont pu être consultées.',
+  },
+};
+
+export interface FakeRegister {
+  ports: DeliveryPorts;
+  statuses: Map<string, PersonDeliveryStatus>;
+  timeline: TimelineEntry[];
+  approved: { value: boolean };
+}
+
+/** Ports over an in-memory population, with the drafts feature's real per-person renderer. */
+export function fakePorts(people: Person[]): FakeRegister {
+  const byId = new Map(people.map((p) => [p.id, p]));
+  const sorted = [...people].sort((a, b) => (a.id < b.id ? -1 : 1));
+  const statuses = new Map<string, PersonDeliveryStatus>();
+  const timeline: TimelineEntry[] = [];
+  const approved = { value: true };
+  const ports: DeliveryPorts = {
+    loadDraft: async (id) => (id === draftId ? { id, breachId } : undefined),
+    isApproved: async () => approved.value,
+    compileRenderer: async (_draft, channel) => personalRenderer(draftParts, channel, 'Europe/Paris'),
+    listPopulation: async (_breach, { segment, after, limit }) =>
+      sorted.filter((p) => (!segment || p.segment === segment) && (!after || p.id > after)).slice(0, limit),
+    findContacts: async (_breach, ids) => new Map(ids.map((id) => byId.get(id)).filter((p): p is Person => p !== undefined).map(({ id, ...rest }) => [id, rest])),
+    getPeople: async (_breach, ids) => ids.map((id) => byId.get(id)).filter((p): p is Person => p !== undefined),
+    setPersonStatus: async (_breach, updates) => {
+      for (const u of updates) statuses.set(u.personId, u.status);
+    },
+    addTimelineEvent: async (entry) => {
+      timeline.push(entry);
+    },
+  };
+  return { ports, statuses, timeline, approved };
+}
+
+export function deliveryTestContext(db: Db, clock: Clock, ports: DeliveryPorts, settings: Partial<DeliverySettings> = {}): DeliveryContext {
+  return { db, clock, logger: silentLogger, ports, settings: { ...defaultDeliverySettings, receiptSecret, ...settings } };
+}
+
+export type CarrierBehaviour = 'deliver' | 'fail' | 'silent';
+
+export interface SmsStandIn {
+  url: string;
+  /** Messages the stand-in "sent to phones", once per reference (it deduplicates like a provider). */
+  delivered: Map<string, { to: string; text: string }>;
+  /** Every HTTP hand-off, including duplicates it dropped. */
+  handoffs: number;
+  duplicatesDropped: number;
+  /** Sends per phone number, after deduplication. */
+  perPhone: Map<string, number>;
+  setBehaviour(carrier: CarrierName, behaviour: CarrierBehaviour): void;
+  /** Waits until every queued receipt is posted. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A local SMS provider: accepts `{from, to, text, reference}`, deduplicates on reference, answers `{id}`,
+ * then posts signed receipts in batches to `receiptUrl` — delivered, failed (carrier "refused") or none,
+ * by carrier, as a provider would after the carrier's report.
+ */
+export async function startSmsStandIn(receiptUrl: () => string, port: number, now: () => Date = () => new Date()): Promise<SmsStandIn> {
+  const behaviours = new Map<CarrierName, CarrierBehaviour>();
+  const pending: object[] = [];
+  const inFlight = new Set<Promise<void>>();
+  const stand: SmsStandIn = {
+    url: `http://127.0.0.1:${port}/messages`,
+    delivered: new Map(),
+    handoffs: 0,
+    duplicatesDropped: 0,
+    perPhone: new Map(),
+    setBehaviour: (carrier, behaviour) => behaviours.set(carrier, behaviour),
+    async flush() {
+      while (pending.length > 0 || inFlight.size > 0) {
+        postBatch();
+        await Promise.all([...inFlight]);
+      }
+    },
+    close: () => new Promise((resolve) => { clearInterval(timer); server.close(() => resolve()); }),
+  };
+  const carrierOf = (to: string) => (Object.entries(carrierPrefixes).find(([, prefix]) => to.startsWith(prefix))?.[0] ?? 'carrier-a') as CarrierName;
+  const postBatch = () => {
+    if (pending.length === 0) return;
+    const body = JSON.stringify({ receipts: pending.splice(0, 1000) });
+    const task = (async () => {
+      // Providers retry a receipt post that failed on the server's side.
+      for (let attempt = 1; ; attempt++) {
+        const res = await fetch(receiptUrl(), { method: 'POST', headers: { 'content-type': 'application/json', 'vigie-signature': await signPayload(receiptSecret, body, now()) }, body });
+        if (res.ok) return;
+        if (res.status < 500 || attempt === 3) throw new Error(`receipt post refused: ${res.status}`);
+      }
+    })();
+    inFlight.add(task);
+    void task.finally(() => inFlight.delete(task));
+  };
+  const timer = setInterval(postBatch, 20);
+  const server: Server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk) => (raw += chunk));
+    req.on('end', () => {
+      const { to, text, reference } = JSON.parse(raw) as { to: string; text: string; reference: string };
+      stand.handoffs++;
+      if (stand.delivered.has(reference)) {
+        stand.duplicatesDropped++;
+      } else {
+        stand.delivered.set(reference, { to, text });
+        stand.perPhone.set(to, (stand.perPhone.get(to) ?? 0) + 1);
+        const carrier = carrierOf(to);
+        const behaviour = behaviours.get(carrier) ?? 'deliver';
+        if (behaviour !== 'silent') {
+          pending.push({ reference, id: `prov-${reference}`, status: behaviour === 'deliver' ? 'delivered' : 'failed', carrier, ...(behaviour === 'fail' ? { error: 'carrier refused' } : {}) });
+        }
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: `prov-${reference}` }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return stand;
+}

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config.js';
+
+describe('exposure settings', () => {
+  it('defaults: no broad roles, no webhooks, breaker off', () => {
+    expect(parseConfig({}).exposure).toEqual({
+      broadRoles: [],
+      webhooks: [],
+      webhookSecret: undefined,
+      burstGapSeconds: 300,
+      breakerThreshold: 0,
+      breakerWindowSeconds: 10,
+      breakerScope: 'affected',
+    });
+  });
+
+  it('names the variable of a bad setting', () => {
+    expect(() => parseConfig({ VIGIE_EXPOSURE_WEBHOOKS: 'https://hooks.example/a' })).toThrow(
+      'configuration error: VIGIE_EXPOSURE_WEBHOOK_SECRET is required when VIGIE_EXPOSURE_WEBHOOKS is set (bodies are signed)',
+    );
+    expect(() => parseConfig({ VIGIE_EXPOSURE_WEBHOOKS: 'not a url', VIGIE_EXPOSURE_WEBHOOK_SECRET: 'x'.repeat(16) })).toThrow(/^configuration error: VIGIE_EXPOSURE_WEBHOOKS/);
+    expect(() => parseConfig({ VIGIE_EXPOSURE_BREAKER_SCOPE: 'half' })).toThrow(/^configuration error: VIGIE_EXPOSURE_BREAKER_SCOPE/);
+    expect(parseConfig({ VIGIE_EXPOSURE_BROAD_ROLES: 'agent, support' }).exposure.broadRoles).toEqual(['agent', 'support']);
+  });
+});

@@ -1,0 +1,99 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/clock.js';
+import { createDetector } from '../../src/exposure/detector.js';
+import { readEntitlements, upsertEntitlements } from '../../src/exposure/relations.js';
+import { createWebhookSender, signatureHeader } from '../../src/exposure/webhooks.js';
+import { silentLogger } from '../../src/logger.js';
+import { engines, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { testApp, testConfig } from '../helpers/test-app.js';
+import { access, openWriter } from './log.js';
+
+const secret = 'webhook-secret-0123456789';
+
+describe.each(engines())('live detection (%s)', (engine) => {
+  let t: TestDatabase;
+  let hooks: Server;
+  const received: { body: string; signature: string | undefined }[] = [];
+  let port = 0;
+  beforeAll(async () => {
+    t = await openTestDatabase(engine);
+    hooks = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        received.push({ body, signature: req.headers[signatureHeader.toLowerCase()] as string | undefined });
+        res.writeHead(204).end();
+      });
+    });
+    port = await new Promise<number>((resolve) => hooks.listen(0, '127.0.0.1', () => resolve((hooks.address() as { port: number }).port)));
+    const input = readEntitlements({ relations: [{ principal: 'P1', subject: 'C1', validFrom: '2019-01-01T00:00:00Z' }] }, 'Europe/Paris');
+    await upsertEntitlements({ db: t.db, clock: systemClock }, { ...input, roles: [], source: 'test' }, { subject: 'sync', roles: [], reason: 'test' });
+  }, 180_000); // migrations on the embedded engine are slow on a busy machine
+  afterAll(async () => {
+    await new Promise((resolve) => hooks.close(resolve));
+    await t.close();
+  });
+
+  it('stores one alert per burst and sends signed webhooks without personal data', async () => {
+    const config = testConfig({ VIGIE_EXPOSURE_WEBHOOKS: `http://127.0.0.1:${port}/hook`, VIGIE_EXPOSURE_WEBHOOK_SECRET: secret });
+    const detector = createDetector({
+      db: t.db,
+      clock: systemClock,
+      logger: silentLogger,
+      settings: config.exposure,
+      webhooks: createWebhookSender({ urls: config.exposure.webhooks, secret, logger: silentLogger }),
+    });
+    const writer = openWriter(t.db, detector.onBatchCommitted);
+    await writer.append(access('2020-03-31T09:40:00Z', 'P1', ['P1', 'C1'])); // legitimate
+    await Promise.all([
+      writer.append(access('2020-03-31T09:45:00Z', 'P2', ['P1'], { producedFor: 'P1' })),
+      writer.append(access('2020-03-31T09:45:05Z', 'P3', ['C1'])),
+    ]);
+    await writer.append(access('2020-03-31T09:46:00Z', null, ['P1']));
+    await writer.append(access('2020-03-31T10:30:00Z', 'P4', ['C1'])); // 44 minutes later: a new burst
+    await writer.close();
+    await detector.idle();
+    const alerts = await t.db.selectFrom('exposure_alert').selectAll().orderBy('id').execute();
+    expect(alerts.map((a) => [new Date(a.first_at).toISOString(), new Date(a.last_at).toISOString(), a.accesses])).toEqual([
+      ['2020-03-31T09:45:00.000Z', '2020-03-31T09:46:00.000Z', 3],
+      ['2020-03-31T10:30:00.000Z', '2020-03-31T10:30:00.000Z', 1],
+    ]);
+    expect(detector.stats()).toMatchObject({ illegitimate: 4, alerts: 2, failures: 0 });
+    expect(received).toHaveLength(2);
+    for (const { body, signature } of received) {
+      expect(signature).toBe(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
+      expect(JSON.parse(body)).toMatchObject({ type: 'exposure.alert.opened' });
+      expect(body).not.toMatch(/"P\d|"C\d/);
+    }
+  });
+
+  it('shows alerts over the API: counts to sre, the accesses to dpo only', async () => {
+    const { app, auth } = testApp({ db: t.db });
+    const list = await (await app.request('/_vigie/exposure/alerts', { headers: await auth(['sre']) })).json();
+    expect(list.alerts.map((a: { accesses: number; peopleExposed: number; receivers: number }) => [a.accesses, a.peopleExposed, a.receivers])).toEqual([
+      [1, 1, 1],
+      [3, 2, 3],
+    ]);
+    const id = list.alerts[1].id;
+    expect((await app.request(`/_vigie/exposure/alerts/${id}`, { headers: await auth(['sre']) })).status).toBe(403);
+    const detail = await (await app.request(`/_vigie/exposure/alerts/${id}`, { headers: await auth(['dpo']) })).json();
+    expect(detail.accessList.map((a: { receiver: string; subject: string; reason: string }) => `${a.receiver}→${a.subject}:${a.reason}`)).toEqual([
+      'P2→P1:mix-up',
+      'P3→C1:not-entitled',
+      'anonymous:session-1→P1:anonymous',
+    ]);
+    expect(detail.firstAt).toBe('2020-03-31T11:45:00+02:00');
+    expect((await app.request('/_vigie/exposure/alerts/999999', { headers: await auth(['dpo']) })).status).toBe(404);
+    const breach = await (await app.request('/_vigie/breaches', { method: 'POST', headers: { ...(await auth(['dpo'])), 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Fuite' }) })).json();
+    const attached = await app.request(`/_vigie/exposure/alerts/${id}/attach`, {
+      method: 'POST',
+      headers: { ...(await auth(['dpo'])), 'content-type': 'application/json' },
+      body: JSON.stringify({ breachId: breach.id, reason: 'first sign' }),
+    });
+    expect(attached.status).toBe(200);
+    const event = await t.db.selectFrom('breach_event').selectAll().where('kind', '=', 'alert').executeTakeFirstOrThrow();
+    expect(new Date(event.occurred_at).toISOString()).toBe('2020-03-31T09:45:00.000Z');
+  });
+});

@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { manualClock } from '../../src/clock.js';
+import { silentLogger } from '../../src/logger.js';
+import { createEdgeMaintenance } from '../../src/maintenance/edge-holder.js';
+import { maintenancePolicyFromConfig } from '../../src/maintenance/holder.js';
+import { endAllMaintenance, startMaintenance, systemActor } from '../../src/maintenance/service.js';
+import { engines, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { testApp, testConfig } from '../helpers/test-app.js';
+
+describe.each(engines())('maintenance state on the edge (Workers: no LISTEN) on %s', (engine) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await openTestDatabase(engine);
+  }, 180_000);
+  afterAll(() => database.close());
+
+  it('reads once at the first request, then at most every maxAge, in the background', async () => {
+    const clock = manualClock('2026-11-23T10:00:00Z');
+    const config = testConfig();
+    const edge = createEdgeMaintenance({ clock, logger: silentLogger, policy: maintenancePolicyFromConfig(config), coldStart: 'open', maxAgeMs: 1000 });
+    const deps = { db: database.db, clock, config };
+    await startMaintenance(deps, { reason: 'Incident' }, systemActor);
+
+    await edge.refreshIfDue(database.db);
+    expect(edge.state.source).toBe('database');
+    const { app } = testApp({ db: database.db, clock, deps: { maintenance: edge.holderFor(database.db) } });
+    expect((await app.request('/x')).status).toBe(503);
+
+    await endAllMaintenance(deps, { reason: 'Réparé' }, systemActor);
+    expect(edge.refreshIfDue(database.db)).toBeUndefined(); // not due yet: keeps serving what it knows
+    expect((await app.request('/x')).status).toBe(503);
+    clock.advance(1000);
+    await edge.refreshIfDue(database.db);
+    expect((await app.request('/x')).status).toBe(404);
+  });
+
+  it('starts closed without a database when so configured', async () => {
+    const clock = manualClock('2026-11-23T10:00:00Z');
+    const config = testConfig();
+    const edge = createEdgeMaintenance({ clock, logger: silentLogger, policy: maintenancePolicyFromConfig(config), coldStart: 'closed', maxAgeMs: 1000 });
+    const { app } = testApp({ clock, deps: { maintenance: edge.holderFor(undefined) } });
+    expect((await app.request('/x')).status).toBe(503);
+    expect((await app.request('/_vigie/healthz')).status).toBe(200);
+  });
+});

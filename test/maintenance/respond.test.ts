@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { bypassCookieHeader, readBypassCookie, signBypassCookie, verifyBypassCookie } from '../../src/maintenance/bypass-cookie.js';
+import type { MaintenanceDecision } from '../../src/maintenance/decide.js';
+import { formatForPeople, formatInZone, instantFromZoned } from '../../src/maintenance/format-time.js';
+import { maintenanceResponseParts, pickLanguage, prefersHtml } from '../../src/maintenance/respond.js';
+
+const end = Date.parse('2020-03-31T13:15:00Z');
+const decision: MaintenanceDecision = {
+  status: 503,
+  windows: [],
+  reason: 'Données affichées à la mauvaise personne <script>',
+  plannedEnd: end,
+  retryAfterSeconds: 1800,
+  readOnly: false,
+};
+const browser = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+
+describe('the 503 response', () => {
+  it('is a French HTML page for browsers, with the reason escaped and the expected end in Paris time', () => {
+    const parts = maintenanceResponseParts(decision, { accept: browser, acceptLanguage: 'fr-FR,fr;q=0.9', timeZone: 'Europe/Paris' });
+    expect(parts.status).toBe(503);
+    expect(parts.headers['Retry-After']).toBe('1800');
+    expect(parts.headers['Cache-Control']).toBe('no-store');
+    expect(parts.headers['Content-Type']).toBe('text/html; charset=utf-8');
+    expect(parts.body).toContain('<html lang="fr">');
+    expect(parts.body).toContain('Retour prévu le 31 mars 2020 à 15:15 (UTC+02:00)');
+    expect(parts.body).toContain('mauvaise personne &lt;script&gt;');
+    expect(parts.body).not.toContain('<script>');
+    expect(parts.body).toContain('<meta http-equiv="refresh" content="300">');
+  });
+
+  it('is English when the browser prefers English, and French by default', () => {
+    const en = maintenanceResponseParts(decision, { accept: browser, acceptLanguage: 'en-GB,en;q=0.9,fr;q=0.5', timeZone: 'Europe/Paris' });
+    expect(en.body).toContain('<html lang="en">');
+    expect(en.body).toContain('Expected back on 31 March 2020, 15:15 (UTC+02:00)');
+    expect(en.headers['Content-Language']).toBe('en');
+    expect(pickLanguage(undefined)).toBe('fr');
+    expect(pickLanguage('de-DE')).toBe('fr');
+    expect(pickLanguage('de-DE,en;q=0.3')).toBe('en');
+    expect(pickLanguage('en;q=0.5,fr;q=0.8')).toBe('fr');
+  });
+
+  it('is problem+json for API clients, with the planned end in the configured zone', () => {
+    const parts = maintenanceResponseParts(decision, { accept: 'application/json', timeZone: 'Europe/Paris', requestId: 'r1' });
+    expect(parts.headers['Content-Type']).toBe('application/problem+json');
+    expect(JSON.parse(parts.body)).toEqual({
+      type: 'urn:vigie:problem:maintenance',
+      title: 'Service under maintenance',
+      status: 503,
+      detail: decision.reason,
+      requestId: 'r1',
+      readOnly: false,
+      plannedEnd: '2020-03-31T15:15:00+02:00',
+      retryAfterSeconds: 1800,
+    });
+    expect(prefersHtml('*/*')).toBe(false);
+    expect(prefersHtml(undefined)).toBe(false);
+    expect(prefersHtml('application/json, text/html;q=0.5')).toBe(false);
+  });
+});
+
+describe('times in the zone', () => {
+  it('formats and parses wall-clock times in Europe/Paris across the DST change', () => {
+    expect(formatInZone(Date.parse('2020-03-31T09:45:00Z'), 'Europe/Paris')).toBe('2020-03-31T11:45:00+02:00');
+    expect(formatInZone(Date.parse('2020-01-15T09:45:00Z'), 'Europe/Paris')).toBe('2020-01-15T10:45:00+01:00');
+    expect(new Date(instantFromZoned('2020-03-31', '15:15', 'Europe/Paris')!).toISOString()).toBe('2020-03-31T13:15:00.000Z');
+    expect(new Date(instantFromZoned('2020-01-15', '15:15', 'Europe/Paris')!).toISOString()).toBe('2020-01-15T14:15:00.000Z');
+    expect(instantFromZoned('2020-01-15', '25:00', 'Europe/Paris')).toBeUndefined();
+    expect(formatForPeople(end, 'UTC', 'en')).toBe('31 March 2020, 13:15 (UTC+00:00)');
+  });
+});
+
+describe('the bypass cookie', () => {
+  const key = 'a-bypass-key-of-at-least-32-characters!!';
+  const now = Date.parse('2026-11-23T18:00:00Z');
+
+  it('verifies a fresh value, and refuses expired, tampered, foreign-key and far-future values', async () => {
+    const value = await signBypassCookie(key, now / 1000 + 3600);
+    expect(await verifyBypassCookie(key, value, now, 3600)).toBe(true);
+    expect(await verifyBypassCookie(key, value, now + 3601_000, 3600)).toBe(false);
+    const [v, exp, sig] = value.split('.') as [string, string, string];
+    expect(await verifyBypassCookie(key, `${v}.${Number(exp) + 1}.${sig}`, now, 3600)).toBe(false);
+    const flipped = sig.slice(0, -2) + (sig.at(-2) === 'A' ? 'B' : 'A') + sig.at(-1);
+    expect(await verifyBypassCookie(key, `${v}.${exp}.${flipped}`, now, 3600)).toBe(false);
+    expect(await verifyBypassCookie('another-key-of-at-least-32-characters!!!', value, now, 3600)).toBe(false);
+    const farFuture = await signBypassCookie(key, now / 1000 + 86_400 * 365);
+    expect(await verifyBypassCookie(key, farFuture, now, 3600)).toBe(false);
+    expect(await verifyBypassCookie(key, 'garbage', now, 3600)).toBe(false);
+  });
+
+  it('is HttpOnly, SameSite=Lax and time-limited, and is read from a Cookie header', () => {
+    const header = bypassCookieHeader('v1.1.x', 3600, true);
+    expect(header).toMatch(/^vigie_maintenance_bypass=v1\.1\.x; Max-Age=3600; Path=\/; HttpOnly; SameSite=Lax; Secure$/);
+    expect(readBypassCookie('a=1; vigie_maintenance_bypass=v1.2.y; b=2')).toBe('v1.2.y');
+    expect(readBypassCookie('a=1')).toBeUndefined();
+  });
+});
+
+describe('maintenance settings', () => {
+  it('are parsed once, with defaults, and a bad one names its variable', async () => {
+    const { parseConfig } = await import('../../src/config.js');
+    expect(parseConfig({}).maintenance).toEqual({
+      coldStart: 'open',
+      refreshSeconds: 30,
+      defaultRetryAfterSeconds: 300,
+      bypassKey: undefined,
+      bypassTtlSeconds: 3600,
+      bypassNetworks: [],
+      exemptPaths: ['/healthz', '/readyz', '/livez'],
+    });
+    expect(parseConfig({ VIGIE_MAINTENANCE_BYPASS_NETWORKS: '10.0.0.0/8, ::1' }).maintenance.bypassNetworks).toEqual(['10.0.0.0/8', '::1']);
+    expect(() => parseConfig({ VIGIE_MAINTENANCE_BYPASS_NETWORKS: '10.0.0.0/33' })).toThrow(/^configuration error: VIGIE_MAINTENANCE_BYPASS_NETWORKS must be a comma-separated list of CIDR networks$/);
+    expect(() => parseConfig({ VIGIE_MAINTENANCE_COLD_START: 'maybe' })).toThrow(/VIGIE_MAINTENANCE_COLD_START must be open or closed/);
+    expect(() => parseConfig({ VIGIE_MAINTENANCE_BYPASS_KEY: 'short' })).toThrow(/VIGIE_MAINTENANCE_BYPASS_KEY must be at least 32 characters/);
+  });
+});
