@@ -1,3 +1,5 @@
+import { requestIdFrom } from '../http/request-id.js';
+
 /**
  * What a protected service declares on a personal-data response (design.md, "Gateway mode"), and the
  * other facts of a response that the record keeps. Runtime-neutral: callers pass a header getter.
@@ -69,9 +71,6 @@ export function traceIdOf(header: HeaderValue): string | null {
   return (value && traceparent.exec(value.trim())?.[1]) || null;
 }
 
-const safeRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
-
 export function requestIdOf(header: HeaderValue): string {
-  const value = text(header);
-  return value && safeRequestId.test(value) ? value : crypto.randomUUID();
+  return requestIdFrom(text(header));
 }

@@ -31,16 +31,52 @@ export function socketAddress(c: Context): string | undefined {
   return env?.incoming?.socket?.remoteAddress;
 }
 
+/** What the switch needs of a request, whatever carries it (a Hono context, a bare Request). */
+export interface GateRequest {
+  method: string;
+  path: string;
+  header(name: string): string | undefined;
+  clientIp: string | undefined;
+  requestId: string | undefined;
+}
+
 /**
- * The maintenance switch as Hono middleware: first on every request of the protected service. With no
- * window (the normal case) it costs one property read and one length check. Bypass evidence (a staff
- * token, the bypass cookie) is verified only for requests that maintenance would stop.
+ * The switch's decision for a request that a window may stop: the 503 response, or undefined to let it
+ * through. Bypass evidence (a staff token, the bypass cookie) is verified only for requests that
+ * maintenance would stop.
+ */
+export function createMaintenanceCheck(options: Omit<MaintenanceGateOptions, 'clientIp'>) {
+  const { holder, clock, timeZone, staffTokenVerifier, bypassKey } = options;
+  if (!holder || !clock || !timeZone) throw new Error('maintenance: holder, clock and timeZone are required');
+  const bypassTtlSeconds = options.bypassTtlSeconds ?? 3600;
+  return async function maintenanceResponse(req: GateRequest, state: MaintenanceState): Promise<Response | undefined> {
+    const request = { method: req.method, path: req.path, now: clock.now().getTime(), clientIp: req.clientIp };
+    let decision = decideMaintenance(state, request);
+    if (!decision) return undefined;
+    const staffRoles = await rolesFromToken(req.header('authorization'), staffTokenVerifier);
+    const cookie = bypassKey ? readBypassCookie(req.header('cookie')) : undefined;
+    const bypassCookieValid = cookie ? await verifyBypassCookie(bypassKey!, cookie, request.now, bypassTtlSeconds) : false;
+    if (staffRoles || bypassCookieValid) decision = decideMaintenance(state, { ...request, staffRoles, bypassCookieValid });
+    if (!decision) return undefined;
+    return renderMaintenanceResponse(decision, {
+      accept: req.header('accept'),
+      acceptLanguage: req.header('accept-language'),
+      timeZone,
+      requestId: req.requestId,
+    });
+  };
+}
+
+/**
+ * The maintenance switch as Hono middleware, for an app that has a middleware chain anyway (createApp:
+ * request ids and telemetry run first, so maintenance answers are traced like any other). With no window
+ * (the normal case) it costs one property read and one length check. For a bare app, `withMaintenance`
+ * (fetch-gate.ts) costs nothing more.
  */
 export function maintenanceGate(options: MaintenanceGateOptions): MiddlewareHandler {
-  const { holder, clock, timeZone, staffTokenVerifier, bypassKey } = options;
-  if (!holder || !clock || !timeZone) throw new Error('maintenanceGate: holder, clock and timeZone are required');
-  const bypassTtlSeconds = options.bypassTtlSeconds ?? 3600;
+  const check = createMaintenanceCheck(options);
   const clientIp = options.clientIp ?? socketAddress;
+  const { holder } = options;
 
   // Not async: with no window the request goes on without an extra promise of ours.
   return function maintenanceGate(c, next) {
@@ -50,23 +86,12 @@ export function maintenanceGate(options: MaintenanceGateOptions): MiddlewareHand
   };
 
   async function gate(c: Context, next: () => Promise<void>, state: MaintenanceState) {
-    const request = { method: c.req.method, path: c.req.path, now: clock.now().getTime(), clientIp: clientIp(c) };
-    let decision = decideMaintenance(state, request);
-    if (!decision) return next();
-
-    const staffRoles = await rolesFromToken(c.req.header('authorization'), staffTokenVerifier);
-    const cookie = bypassKey ? readBypassCookie(c.req.header('cookie')) : undefined;
-    const bypassCookieValid = cookie ? await verifyBypassCookie(bypassKey!, cookie, request.now, bypassTtlSeconds) : false;
-    if (staffRoles || bypassCookieValid) decision = decideMaintenance(state, { ...request, staffRoles, bypassCookieValid });
-    if (!decision) return next();
-
     const requestId = (c.get as (key: string) => unknown)('requestId');
-    return renderMaintenanceResponse(decision, {
-      accept: c.req.header('accept'),
-      acceptLanguage: c.req.header('accept-language'),
-      timeZone,
-      requestId: typeof requestId === 'string' ? requestId : undefined,
-    });
+    const stopped = await check(
+      { method: c.req.method, path: c.req.path, header: (name) => c.req.header(name), clientIp: clientIp(c), requestId: typeof requestId === 'string' ? requestId : undefined },
+      state,
+    );
+    return stopped ?? next();
   }
 }
 

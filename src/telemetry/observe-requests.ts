@@ -2,10 +2,10 @@ import { context, propagation, SpanKind, SpanStatusCode, trace, type TextMapGett
 import type { MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { AppEnv } from '../http/context.js';
+import { requestIdFrom } from '../http/request-id.js';
 import type { Logger } from '../logger.js';
 
 const tracer = trace.getTracer('vigie');
-const safeRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const headerGetter: TextMapGetter<Headers> = {
   keys: (headers) => [...headers.keys()],
@@ -27,8 +27,7 @@ export function observeRequests(options: ObserveRequestsOptions): MiddlewareHand
   const { logger, logRequests = true } = options;
   return async function observeRequests(c, next) {
     const started = performance.now();
-    const incoming = c.req.header('x-request-id');
-    const requestId = incoming && safeRequestId.test(incoming) ? incoming : crypto.randomUUID();
+    const requestId = requestIdFrom(c.req.header('x-request-id'));
     c.set('requestId', requestId);
     const parent = propagation.extract(context.active(), c.req.raw.headers, headerGetter);
     await tracer.startActiveSpan(
