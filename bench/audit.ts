@@ -208,6 +208,9 @@ export const auditBenchmark: Benchmark = {
           VIGIE_AUDIT_KEY: 'bench-audit-key-of-at-least-32-characters',
           VIGIE_DATA_DIR: join(dir, 'vigie'),
           VIGIE_LOG_LEVEL: 'warn',
+          // The issue's comparison is maintenance + strict log; every bench response would be an "exposure"
+          // (anonymous clients, data produced for u-1), which live detection would store one by one.
+          VIGIE_EXPOSURE_LIVE: 'false',
         }, undefined),
       );
       await waitForPort(`http://127.0.0.1:${vigiePort}/_vigie/healthz`);

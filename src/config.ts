@@ -82,6 +82,7 @@ export const configSchema = z
     VIGIE_PRINCIPAL_CLAIM: z.string().min(1).default('sub'),
     VIGIE_PRINCIPAL_COOKIE: z.string().min(1).optional(),
     VIGIE_SESSION_COOKIE: z.string().min(1).default('session'),
+    VIGIE_EXPOSURE_LIVE: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true'),
     VIGIE_EXPOSURE_BROAD_ROLES: list.default([]),
     VIGIE_EXPOSURE_WEBHOOKS: list.pipe(z.array(z.url({ message: 'must be a comma-separated list of absolute URLs' }))).default([]),
     VIGIE_EXPOSURE_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -164,6 +165,8 @@ export const configSchema = z
       sessionCookie: value.VIGIE_SESSION_COOKIE,
     },
     exposure: {
+      // Live detection on each committed access-log batch (Node entry); the report works either way.
+      live: value.VIGIE_EXPOSURE_LIVE === 'true',
       broadRoles: value.VIGIE_EXPOSURE_BROAD_ROLES,
       webhooks: value.VIGIE_EXPOSURE_WEBHOOKS,
       webhookSecret: value.VIGIE_EXPOSURE_WEBHOOK_SECRET,

@@ -30,7 +30,7 @@ export async function startNodeAccessLog(config: Config, db: Db, engine: 'postgr
   const crypto = createNodeAuditCrypto(key);
   const own = engine === 'postgresql' ? await openDatabase({ ...config, databasePoolSize: 1 }) : undefined;
   // Live exposure detection reads each committed batch; it uses the shared pool, not the writer's connection.
-  const detection = createLiveDetection({ config, db, clock, logger });
+  const detection = config.exposure.live ? createLiveDetection({ config, db, clock, logger }) : undefined;
   const writer = new AccessLogWriter({
     db: own?.db ?? db,
     crypto,
@@ -39,7 +39,7 @@ export async function startNodeAccessLog(config: Config, db: Db, engine: 'postgr
     mode: config.audit.mode,
     timeoutMs: config.audit.timeoutMs,
     maxBatch: config.audit.maxBatch,
-    onBatchCommitted: detection.onBatchCommitted,
+    ...(detection ? { onBatchCommitted: detection.onBatchCommitted } : {}),
   });
   const stopCheckpoints =
     config.audit.checkpointSeconds > 0
