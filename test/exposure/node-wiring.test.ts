@@ -26,7 +26,7 @@ describe('the Node access log runs live exposure detection', () => {
     expect(await alerts()).toBe(0);
   });
 
-  it('opens an alert after a leaked response is committed (on by default; latency is detection.test.ts's)', async () => {
+  it('opens an alert after a leaked response is committed (on by default; latency: detection.test.ts)', async () => {
     const log = await startNodeAccessLog(testConfig({ VIGIE_AUDIT_KEY: key }), t.db, 'embedded', systemClock, silentLogger);
     try {
       await log.accessLog.writer.record(access('2020-03-31T09:45:00Z', 'P2', ['P1'], { producedFor: 'P1' }));
