@@ -59,6 +59,8 @@ export const configSchema = z
     VIGIE_SMS_SENDER: z.string().trim().min(1).max(16).default('Vigie'),
     VIGIE_SMS_PROVIDER: z.string().regex(/^[a-z0-9-]{1,40}$/, 'must be lower-case letters, digits and -').default('sms'),
     VIGIE_SMS_RATE: z.coerce.number().min(0.1).max(100_000).default(50),
+    VIGIE_CONTACTS_URL: optionalUrl,
+    VIGIE_CONTACTS_TOKEN: z.string().min(1).optional(),
     VIGIE_DELIVERY_RECEIPT_SECRET: z.string().min(16, 'must be at least 16 characters (HMAC key)').optional(),
     VIGIE_DELIVERY_ALERT_WEBHOOKS: list.pipe(z.array(z.url({ message: 'must be a comma-separated list of absolute URLs' }))).default([]),
     VIGIE_DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
@@ -137,6 +139,8 @@ export const configSchema = z
         provider: value.VIGIE_SMS_PROVIDER,
         ratePerSecond: value.VIGIE_SMS_RATE,
       },
+      // Where campaigns find addresses (the register keeps identifiers only): the organisation's directory.
+      contacts: { url: value.VIGIE_CONTACTS_URL, token: value.VIGIE_CONTACTS_TOKEN },
       receiptSecret: value.VIGIE_DELIVERY_RECEIPT_SECRET,
       alertWebhooks: value.VIGIE_DELIVERY_ALERT_WEBHOOKS,
       maxAttempts: value.VIGIE_DELIVERY_MAX_ATTEMPTS,

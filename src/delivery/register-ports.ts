@@ -5,6 +5,7 @@ import { isApproved } from '../notices/draft-record.js';
 import { findDraft } from '../notices/drafts-store.js';
 import { approvedMessageRenderer } from '../notices/send-gate.js';
 import { noRegisterPorts, type DeliveryPorts, type Person } from './ports.js';
+import { createHttpContactDirectory } from './contacts-http.js';
 import { messageFromParts } from './render.js';
 
 /** Delivery acts on the register as itself; the person who started the campaign is in its own record. */
@@ -12,16 +13,19 @@ const deliveryActor = { subject: 'vigie-delivery', roles: [] as string[] };
 
 /**
  * The real ports over the drafts (issue 7) and the breach register (issue 6). Contacts are not in the
- * register (it keeps identifiers only): `findContacts` must be given by the deployment (deps.delivery.ports);
- * without it, listing the population answers 503 rather than queueing people with no address.
+ * register (it keeps identifiers only): they come from the organisation's directory over HTTP
+ * (VIGIE_CONTACTS_URL) or from a `findContacts` the deployment gives (deps.delivery.ports); with neither,
+ * listing the population answers 503 rather than queueing people with no address.
  */
 export function registerPorts(deps: AppDeps): DeliveryPorts {
   const db = () => {
     if (!deps.db) throw new UnavailableError('No database is configured');
     return deps.db;
   };
-  const findContacts = deps.delivery?.ports?.findContacts ?? (async () => {
-    throw new UnavailableError('No contact directory is configured for delivery (the register keeps identifiers only)');
+  const directory = deps.config.delivery.contacts;
+  const fromDirectory = directory.url ? createHttpContactDirectory({ url: directory.url, token: directory.token, ...(deps.delivery?.fetch ? { fetch: deps.delivery.fetch } : {}) }) : undefined;
+  const findContacts = deps.delivery?.ports?.findContacts ?? fromDirectory ?? (async () => {
+    throw new UnavailableError('No contact directory is configured for delivery (set VIGIE_CONTACTS_URL; the register keeps identifiers only)');
   });
   const withContacts = async (breachId: string, rows: { person_ref: string; exposed: unknown; first_at: Date | null; last_at: Date | null }[]): Promise<Person[]> => {
     const contacts = await findContacts(breachId, rows.map((row) => row.person_ref));
