@@ -1,10 +1,11 @@
 import type { AppDeps } from '../deps.js';
 import { UnavailableError } from '../http/errors.js';
+import { recordDeliveryOutcomes } from '../breaches/delivery-follow-up.js';
 import { addTimelineEvent } from '../breaches/timeline.js';
 import { isApproved } from '../notices/draft-record.js';
 import { findDraft } from '../notices/drafts-store.js';
 import { approvedMessageRenderer } from '../notices/send-gate.js';
-import { noRegisterPorts, type DeliveryPorts, type Person } from './ports.js';
+import type { DeliveryPorts, Person } from './ports.js';
 import { createHttpContactDirectory } from './contacts-http.js';
 import { messageFromParts } from './render.js';
 
@@ -62,9 +63,12 @@ export function registerPorts(deps: AppDeps): DeliveryPorts {
       return withContacts(breachId, rows);
     },
     findContacts,
-    // Per-person follow-up is a transaction with history per person in the register (changePerson): too
-    // heavy for receipts at thousands per second; left to a batch entry point the register does not offer yet.
-    setPersonStatus: noRegisterPorts.setPersonStatus,
+    // Only final outcomes move a person's follow-up (a message merely sent tells nothing yet).
+    setPersonStatus: async (breachId, updates) => {
+      const outcomes = updates.flatMap((u) => (u.status === 'delivered' || u.status === 'failed' ? [{ personRef: u.personId, outcome: u.status }] : []));
+      const at = updates.reduce((latest, u) => (u.at > latest ? u.at : latest), updates[0]?.at ?? deps.clock.now());
+      await recordDeliveryOutcomes(db(), breachId, outcomes, at, deliveryActor.subject);
+    },
     addTimelineEvent: async (entry) => {
       const kind = entry.kind.startsWith('delivery.alert') ? 'alert' : 'communication';
       await addTimelineEvent(deps, entry.breachId, { kind, at: entry.at, summary: entry.summary.slice(0, 2000), data: { source: entry.kind } }, deliveryActor, 'delivery');

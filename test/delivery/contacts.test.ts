@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/clock.js';
 import { createHttpContactDirectory } from '../../src/delivery/contacts-http.js';
+import { deliveryContext } from '../../src/delivery/wiring.js';
 import { engines, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { testApp } from '../helpers/test-app.js';
 import { pajemploiInput, sameDay } from '../notices/fixtures.js';
@@ -70,8 +71,8 @@ describe.each(engines())('a campaign over the real register, drafts and director
     await t.close();
   });
 
-  it('queues one message per person with an address, and reports the person without one', async () => {
-    const { app, auth } = testApp({ db: t.db, clock: manualClock(sameDay), env: { VIGIE_CONTACTS_URL: directory.url, VIGIE_CONTACTS_TOKEN: token } });
+  it('queues one message per person with an address, reports the person without one, and receipts move their follow-up', async () => {
+    const { app, auth, deps } = testApp({ db: t.db, clock: manualClock(sameDay), env: { VIGIE_CONTACTS_URL: directory.url, VIGIE_CONTACTS_TOKEN: token } });
     const call = async (path: string, roles: ('dpo' | 'comms')[], body: unknown) => {
       const res = await app.request(`/_vigie${path}`, { method: 'POST', headers: { ...(await auth(roles, roles[0])), 'content-type': 'application/json' }, body: JSON.stringify(body) });
       return { status: res.status, body: (await res.json()) as any };
@@ -91,5 +92,23 @@ describe.each(engines())('a campaign over the real register, drafts and director
     expect(messages.map((m) => [m.person_id, m.destination])).toEqual([['p1', 'camille@example.org'], ['p2', 'dominique@example.org']]);
     expect(messages[0]!.body).toContain('Camille Martin');
     expect(directory.asked.map((a) => a.breachId)).toContain(String(breachId));
+
+    // Final receipts (as receipts.ts reports them) move each person's follow-up, never backwards, with an event.
+    const at = new Date('2020-04-01T08:00:00Z');
+    await deliveryContext(deps).ports.setPersonStatus(String(breachId), [
+      { personId: 'p1', status: 'delivered', at },
+      { personId: 'p2', status: 'failed', at },
+      { personId: 'p3', status: 'sent', at },
+    ]);
+    const people = async () => Object.fromEntries((await t.db.selectFrom('breach_person').select(['person_ref', 'status']).where('breach_id', '=', breachId).execute()).map((p) => [p.person_ref, p.status]));
+    expect(await people()).toEqual({ p1: 'informed', p2: 'to-inform', p3: 'identified' });
+    await deliveryContext(deps).ports.setPersonStatus(String(breachId), [{ personId: 'p1', status: 'failed', at }, { personId: 'p2', status: 'delivered', at }]);
+    expect(await people()).toEqual({ p1: 'informed', p2: 'informed', p3: 'identified' });
+    const events = await t.db.selectFrom('breach_person_event').select(['person_ref', 'from_status', 'to_status', 'reason', 'actor']).where('breach_id', '=', breachId).where('source', '=', 'delivery').orderBy('id').execute();
+    expect(events).toEqual([
+      { person_ref: 'p1', from_status: 'identified', to_status: 'informed', reason: 'message delivered', actor: 'vigie-delivery' },
+      { person_ref: 'p2', from_status: 'identified', to_status: 'to-inform', reason: 'message not delivered', actor: 'vigie-delivery' },
+      { person_ref: 'p2', from_status: 'to-inform', to_status: 'informed', reason: 'message delivered', actor: 'vigie-delivery' },
+    ]);
   });
 });
