@@ -1,17 +1,9 @@
 import { z } from 'zod';
 import { parseNetwork } from './maintenance/cidr.js';
+import { isKnownZone } from './time/zoned.js';
 
 /** Roles of the people who use Vigie (staff tokens). */
 export const roleNames = ['sre', 'dpo', 'comms', 'auditor', 'admin'] as const;
-
-const isTimeZone = (zone: string): boolean => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const list = z
   .string()
@@ -39,7 +31,7 @@ export const configSchema = z
       .optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
     VIGIE_DATA_DIR: z.string().min(1).default('./.vigie'),
-    VIGIE_TIMEZONE: z.string().refine(isTimeZone, 'is not a known IANA time zone').default('Europe/Paris'),
+    VIGIE_TIMEZONE: z.string().refine(isKnownZone, 'is not a known IANA time zone').default('Europe/Paris'),
     VIGIE_ADMIN_PREFIX: z
       .string()
       .regex(/^\/[A-Za-z0-9_\-/]*[A-Za-z0-9_-]$/, 'must start with / and not end with /')

@@ -1,4 +1,4 @@
-import { isoInZone } from './zoned-time.js';
+import { isoInZone } from '../time/zoned.js';
 
 /**
  * Every Date of a value shown as ISO 8601 with the organisation's offset ("2020-03-31T11:45:00+02:00"),

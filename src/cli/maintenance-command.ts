@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { systemClock } from '../clock.js';
 import type { Config } from '../config.js';
-import { dateInZone, formatInZone, instantFromZoned } from '../maintenance/format-time.js';
+import { dateInZone, instantFromZoned } from '../maintenance/format-time.js';
+import { isoInZone } from '../time/zoned.js';
 import { endAllMaintenance, startMaintenance, type MaintenanceActor } from '../maintenance/service.js';
 import { loadCurrentWindows } from '../maintenance/store.js';
 import { scopeText, windowInForce } from '../maintenance/window.js';
@@ -104,7 +105,7 @@ async function direct<T>(config: Config, work: (deps: Parameters<typeof startMai
 }
 
 const at = (value: string | Date | null | undefined, config: Config) =>
-  value ? formatInZone(new Date(value).getTime(), config.timeZone) : 'open-ended';
+  value ? isoInZone(new Date(value), config.timeZone) : 'open-ended';
 
 async function onViaApi(client: ApiClient, config: Config, input: OnInput) {
   const body = {

@@ -1,11 +1,11 @@
 import { z } from '@hono/zod-openapi';
 import type { DeliveryCampaign } from '../db/tables/delivery-campaign.js';
-import { formatInZone } from '../maintenance/format-time.js';
+import { isoInZone } from '../time/zoned.js';
 import type { CampaignProgress } from './control.js';
 import type { Reconciliation } from './reconciliation.js';
 
 /** Stored in UTC, shown in the organisation's zone with its offset. */
-const at = (date: Date | null, zone: string) => (date ? formatInZone(date.getTime(), zone) : null);
+const at = (date: Date | null, zone: string) => (date ? isoInZone(date, zone) : null);
 
 export const campaignSchema = z
   .object({

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { NotFoundError } from '../http/errors.js';
 import type { IllegitimateAccess } from './entitlement-check.js';
-import { isoInZone } from './window.js';
+import { isoInZone } from '../time/zoned.js';
 
 export interface StoredAlert {
   id: string;

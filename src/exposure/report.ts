@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import { currentHeads, type StreamHead } from '../audit/checkpoint.js';
 import type { Db } from '../db/database.js';
+import { isoInZone } from '../time/zoned.js';
 import { queryChunk, type PairRow } from './report-query.js';
-import { isoInZone, type ExposureWindow } from './window.js';
+import type { ExposureWindow } from './window.js';
 
 export interface ExposureOptions {
   broadRoles: string[];

@@ -1,9 +1,10 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { ConflictError, NotFoundError, ValidationError } from '../http/errors.js';
+import { isoInZone } from '../time/zoned.js';
 import { recordAction, type Actor } from './actor.js';
 import { buildExposureReport, type ExposureReport } from './report.js';
-import { isoInZone, parseWindow } from './window.js';
+import { parseWindow } from './window.js';
 
 export interface SnapshotInput {
   name: string;

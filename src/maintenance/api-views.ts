@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { Role } from '../auth/staff-principal.js';
 import type { MaintenanceEventRow } from '../db/tables/maintenance-event.js';
-import { formatInZone } from './format-time.js';
+import { isoInZone } from '../time/zoned.js';
 import type { MaintenanceWindowRecord } from './list-windows.js';
 import type { ActiveWindow } from './window.js';
 import { scopeText } from './window.js';
@@ -49,7 +49,7 @@ export const eventSchema = z
   .openapi('MaintenanceEvent');
 
 const zoned = (date: Date | number | null, timeZone: string) =>
-  date === null ? null : formatInZone(typeof date === 'number' ? date : date.getTime(), timeZone);
+  date === null ? null : isoInZone(date, timeZone);
 
 export function viewRecord(record: MaintenanceWindowRecord, now: Date, timeZone: string): WindowView {
   const status = record.endedAt ? 'ended' : record.startedAt > now ? 'scheduled' : 'in-force';

@@ -1,8 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import type { App } from '../http/context.js';
 import { defineRoute } from '../http/route.js';
+import { isoInZone } from '../time/zoned.js';
 import { readRoles, viewActive, zonedTime } from './api-views.js';
-import { formatInZone } from './format-time.js';
 import { windowInForce } from './window.js';
 
 const activeSchema = z.object({
@@ -49,7 +49,7 @@ export function registerGetState(app: App): void {
       {
         inMaintenance: windows.some((w) => windowInForce(w, now)),
         source: state?.source ?? ('none' as const),
-        loadedAt: state?.loadedAt ? formatInZone(state.loadedAt, deps.config.timeZone) : null,
+        loadedAt: state?.loadedAt ? isoInZone(state.loadedAt, deps.config.timeZone) : null,
         windows: windows.map((w) => viewActive(w, now, deps.config.timeZone)),
       },
       200,

@@ -1,8 +1,9 @@
 import mustache from 'mustache';
 import { problemContentType, problemType } from '../http/problem.js';
+import { isoInZone } from '../time/zoned.js';
 import { bundledTemplates } from './templates.generated.js';
 import type { MaintenanceDecision } from './decide.js';
-import { formatForPeople, formatInZone } from './format-time.js';
+import { formatForPeople } from './format-time.js';
 
 export type PageLanguage = 'fr' | 'en';
 
@@ -79,7 +80,7 @@ export function maintenanceResponseParts(decision: MaintenanceDecision, options:
     detail: decision.reason,
     requestId: options.requestId ?? '',
     readOnly: decision.readOnly,
-    plannedEnd: decision.plannedEnd === null ? null : formatInZone(decision.plannedEnd, options.timeZone),
+    plannedEnd: decision.plannedEnd === null ? null : isoInZone(decision.plannedEnd, options.timeZone),
     retryAfterSeconds: decision.retryAfterSeconds,
   };
   return { status: 503, headers: { ...headers, 'Content-Type': problemContentType }, body: JSON.stringify(problem) };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeClocks, overdueClocks, type ClockInput } from '../../src/breaches/clocks/compute-clocks.js';
-import { addCalendarMonths, formatInZone, isoInZone, parseDateInZone } from '../../src/breaches/zoned-time.js';
+import { addCalendarMonths, formatInZone, parseDateInZone } from '../../src/breaches/zoned-time.js';
+import { isoInZone } from '../../src/time/zoned.js';
 
 const paris = 'Europe/Paris';
 const at = (text: string) => {

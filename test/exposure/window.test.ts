@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/http/errors.js';
-import { isoInZone, parseWindow } from '../../src/exposure/window.js';
+import { parseWindow } from '../../src/exposure/window.js';
+import { isoInZone } from '../../src/time/zoned.js';
 
 const zone = 'Europe/Paris';
 const fieldErrors = (run: () => unknown) => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { mintStaffToken } from '../../src/auth/mint-staff-token.js';
-import { formatInZone } from '../../src/maintenance/format-time.js';
+import { isoInZone } from '../../src/time/zoned.js';
 import { chromiumPath, launchBrowser } from '../helpers/browser.js';
 import { openTestDatabase, testDatabaseUrl, type TestDatabase } from '../helpers/databases.js';
 import { freePort, startProcess, waitForOk, type Started } from '../helpers/processes.js';
@@ -79,7 +79,7 @@ describe('a real Node server: CLI over the API, the page in a real browser, the 
 
   it('turns maintenance on and off with the CLI, and refuses bad input in one clear line', async () => {
     const sre = await token(['sre']);
-    const until = formatInZone(Date.now() + 2 * 3600_000, 'Europe/Paris').slice(0, 16);
+    const until = isoInZone(Date.now() + 2 * 3600_000, 'Europe/Paris').slice(0, 16);
     const noReason = await runCli(['on', '--url', base, '--token', sre], {});
     expect(noReason.code).toBe(2);
     expect(noReason.output).toContain('--reason "…" is required');

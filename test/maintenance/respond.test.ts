@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { bypassCookieHeader, readBypassCookie, signBypassCookie, verifyBypassCookie } from '../../src/maintenance/bypass-cookie.js';
 import type { MaintenanceDecision } from '../../src/maintenance/decide.js';
-import { formatForPeople, formatInZone, instantFromZoned } from '../../src/maintenance/format-time.js';
+import { formatForPeople, instantFromZoned } from '../../src/maintenance/format-time.js';
+import { isoInZone } from '../../src/time/zoned.js';
 import { maintenanceResponseParts, pickLanguage, prefersHtml } from '../../src/maintenance/respond.js';
 
 const end = Date.parse('2020-03-31T13:15:00Z');
@@ -61,8 +62,8 @@ describe('the 503 response', () => {
 
 describe('times in the zone', () => {
   it('formats and parses wall-clock times in Europe/Paris across the DST change', () => {
-    expect(formatInZone(Date.parse('2020-03-31T09:45:00Z'), 'Europe/Paris')).toBe('2020-03-31T11:45:00+02:00');
-    expect(formatInZone(Date.parse('2020-01-15T09:45:00Z'), 'Europe/Paris')).toBe('2020-01-15T10:45:00+01:00');
+    expect(isoInZone(Date.parse('2020-03-31T09:45:00Z'), 'Europe/Paris')).toBe('2020-03-31T11:45:00+02:00');
+    expect(isoInZone(Date.parse('2020-01-15T09:45:00Z'), 'Europe/Paris')).toBe('2020-01-15T10:45:00+01:00');
     expect(new Date(instantFromZoned('2020-03-31', '15:15', 'Europe/Paris')!).toISOString()).toBe('2020-03-31T13:15:00.000Z');
     expect(new Date(instantFromZoned('2020-01-15', '15:15', 'Europe/Paris')!).toISOString()).toBe('2020-01-15T14:15:00.000Z');
     expect(instantFromZoned('2020-01-15', '25:00', 'Europe/Paris')).toBeUndefined();

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { App } from '../../http/context.js';
 import { UnavailableError, ValidationError } from '../../http/errors.js';
 import { defineRoute } from '../../http/route.js';
-import { formatInZone } from '../../maintenance/format-time.js';
+import { isoInZone } from '../../time/zoned.js';
 import { readAccessLog, readRoles, recordLogAccess } from '../read-log.js';
 
 const dateTime = z.string().datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset' });
@@ -64,7 +64,7 @@ export function registerGetRecords(app: App): void {
     return c.json(
       {
         records: rows.map((row) => ({
-          at: formatInZone(new Date(row.at).getTime(), zone),
+          at: isoInZone(new Date(row.at), zone),
           atUtc: new Date(row.at).toISOString(),
           requestId: row.request_id,
           traceId: row.trace_id,
