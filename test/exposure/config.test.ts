@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 
 describe('exposure settings', () => {
-  it('defaults: no broad roles, no webhooks, breaker off', () => {
+  it('defaults: live detection on, no broad roles, no webhooks, breaker off', () => {
     expect(parseConfig({}).exposure).toEqual({
+      live: true,
       broadRoles: [],
       webhooks: [],
       webhookSecret: undefined,
@@ -12,6 +13,11 @@ describe('exposure settings', () => {
       breakerWindowSeconds: 10,
       breakerScope: 'affected',
     });
+  });
+
+  it('turns live detection off with VIGIE_EXPOSURE_LIVE=false, and refuses anything but true or false', () => {
+    expect(parseConfig({ VIGIE_EXPOSURE_LIVE: 'false' }).exposure.live).toBe(false);
+    expect(() => parseConfig({ VIGIE_EXPOSURE_LIVE: 'off' })).toThrow(/VIGIE_EXPOSURE_LIVE.*must be true or false/);
   });
 
   it('names the variable of a bad setting', () => {
