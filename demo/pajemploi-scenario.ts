@@ -7,6 +7,7 @@
 import { SignJWT } from 'jose';
 import { createWebAuditCrypto } from '../src/audit/audit-crypto.js';
 import { createAccessLog } from '../src/audit/access-log.js';
+import { random } from '../src/audit/generate.js';
 import { AccessLogWriter } from '../src/audit/writer.js';
 import { manualClock } from '../src/clock.js';
 import { parseConfig } from '../src/config.js';
@@ -33,18 +34,6 @@ export function scenarioRelations(): RelationInput[] {
   list.push({ principal: 'P1', subject: 'C2', validFrom: '2019-01-01T00:00:00Z', validTo: '2020-03-01T00:00:00+01:00', kind: 'employment' });
   list.push({ principal: 'C2', subject: 'P1', validFrom: '2019-01-01T00:00:00Z', validTo: '2020-03-01T00:00:00+01:00', kind: 'employment' });
   return list;
-}
-
-/** A small deterministic generator, so that every run replays the same morning. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface ScenarioOptions {

@@ -14,7 +14,7 @@ export interface GenerateOptions {
 }
 
 // Deterministic (mulberry32): the same seed gives the same log, so benchmarks and exposure tests can rely on it.
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

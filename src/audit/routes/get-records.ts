@@ -4,6 +4,7 @@ import { UnavailableError, ValidationError } from '../../http/errors.js';
 import { defineRoute } from '../../http/route.js';
 import { isoInZone } from '../../time/zoned.js';
 import { readAccessLog, readRoles, recordLogAccess } from '../read-log.js';
+import { recordFromRow } from '../stored-row.js';
 
 const dateTime = z.string().datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset' });
 
@@ -64,21 +65,9 @@ export function registerGetRecords(app: App): void {
     return c.json(
       {
         records: rows.map((row) => ({
+          ...recordFromRow(row),
           at: isoInZone(new Date(row.at), zone),
           atUtc: new Date(row.at).toISOString(),
-          requestId: row.request_id,
-          traceId: row.trace_id,
-          principal: row.principal,
-          principalKind: row.principal_kind,
-          sessionHmac: row.session_hmac,
-          producedFor: row.produced_for,
-          subjects: row.subjects,
-          categories: row.categories,
-          method: row.method,
-          route: row.route,
-          status: Number(row.status),
-          cacheStatus: row.cache_status,
-          clientHmac: row.client_hmac,
           batch: { stream: row.stream, seq: Number(row.seq), pos: row.pos },
         })),
       },
