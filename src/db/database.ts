@@ -5,7 +5,7 @@ import type { AuditBatchTable } from './tables/audit-batch.js';
 import type { AuditCheckpointTable } from './tables/audit-checkpoint.js';
 import type { AuditStreamTable } from './tables/audit-stream.js';
 import type { MaintenanceEventTable } from './tables/maintenance-event.js';
-import type { ExposureAlertAccessTable, ExposureAlertTable } from './tables/exposure-alert.js';
+import type { ExposureAlertAccessTable, ExposureAlertTable, ExposureCheckMarkTable } from './tables/exposure-alert.js';
 import type { ExposurePrincipalRoleTable, ExposureRelationTable } from './tables/exposure-relation.js';
 import type { ExposureSnapshotTable } from './tables/exposure-snapshot.js';
 import type { DeliveryAlertTable } from './tables/delivery-alert.js';
@@ -29,6 +29,7 @@ export interface Database {
   exposure_snapshot: ExposureSnapshotTable;
   exposure_alert: ExposureAlertTable;
   exposure_alert_access: ExposureAlertAccessTable;
+  exposure_check_mark: ExposureCheckMarkTable;
   delivery_campaign: DeliveryCampaignTable;
   delivery_message: DeliveryMessageTable;
   delivery_provider_bucket: DeliveryProviderBucketTable;

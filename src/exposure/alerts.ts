@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { NotFoundError } from '../http/errors.js';
 import type { IllegitimateAccess } from './entitlement-check.js';
+import { advanceMark, type MarkAdvance } from './verdicts.js';
 import { isoInZone } from '../time/zoned.js';
 
 export interface StoredAlert {
@@ -17,7 +18,7 @@ export interface StoredAlert {
  * access came for `gapSeconds`. The row lock on the latest alert serialises concurrent writers (several
  * instances), so that one burst is one alert.
  */
-export async function storeAccesses(db: Db, accesses: IllegitimateAccess[], gapSeconds: number, now: Date): Promise<StoredAlert> {
+export async function storeAccesses(db: Db, accesses: IllegitimateAccess[], gapSeconds: number, now: Date, mark?: MarkAdvance): Promise<StoredAlert> {
   const first = new Date(Math.min(...accesses.map((a) => a.at.getTime())));
   const last = new Date(Math.max(...accesses.map((a) => a.at.getTime())));
   return db.transaction().execute(async (trx) => {
@@ -51,12 +52,37 @@ export async function storeAccesses(db: Db, accesses: IllegitimateAccess[], gapS
       id = String(row.id);
       stored = { id, opened: true, accesses: accesses.length, firstAt: first, lastAt: last };
     }
-    await trx
-      .insertInto('exposure_alert_access')
-      .values(accesses.map((a) => ({ alert_id: id, at: a.at, request_id: a.requestId, receiver: a.receiver, subject: a.subject, reason: a.reason, route: a.route, categories: a.categories })))
-      .execute();
+    const inserted = await insertAccesses(trx, id, accesses);
+    if (inserted < accesses.length) {
+      // Records checked twice (a crash between storing and marking) keep their first verdict.
+      await trx.updateTable('exposure_alert').set({ accesses: sql`accesses - ${accesses.length - inserted}` }).where('id', '=', id).execute();
+      stored.accesses -= accesses.length - inserted;
+    }
+    // In the same transaction: a mark never moves over verdicts that were not kept.
+    if (mark) await advanceMark(trx, mark, now);
     return stored;
   });
+}
+
+/** Column arrays through unnest: one statement whatever the count (a catch-up check may store thousands). */
+async function insertAccesses(db: Db, alertId: string, accesses: IllegitimateAccess[]): Promise<number> {
+  let inserted = 0;
+  for (let i = 0; i < accesses.length; i += 5000) {
+    const part = accesses.slice(i, i + 5000);
+    const col = <T>(pick: (a: IllegitimateAccess) => T) => part.map(pick);
+    const result = await sql`
+      insert into exposure_alert_access (alert_id, at, request_id, receiver, subject, reason, route, categories, stream, seq, pos, principal)
+      select ${alertId}::bigint, t.at, t.request_id, t.receiver, t.subject, t.reason, t.route,
+        array(select json_array_elements_text(t.categories)), t.stream, t.seq, t.pos, t.principal
+      from unnest(${col((a) => a.at.toISOString())}::timestamptz[], ${col((a) => a.requestId)}::text[], ${col((a) => a.receiver)}::text[],
+        ${col((a) => a.subject)}::text[], ${col((a) => a.reason)}::text[], ${col((a) => a.route)}::text[],
+        ${col((a) => JSON.stringify(a.categories))}::json[], ${col((a) => a.stream)}::text[], ${col((a) => a.seq)}::bigint[],
+        ${col((a) => a.pos)}::int[], ${col((a) => a.principal)}::text[])
+        as t(at, request_id, receiver, subject, reason, route, categories, stream, seq, pos, principal)
+      on conflict (stream, seq, pos, subject) where stream is not null do nothing`.execute(db);
+    inserted += Number(result.numAffectedRows ?? 0);
+  }
+  return inserted;
 }
 
 export async function recordBreaker(db: Db, alertId: string, at: Date, scope: string): Promise<void> {

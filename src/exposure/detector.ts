@@ -5,6 +5,7 @@ import type { Db } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import { recordBreaker, storeAccesses, type StoredAlert } from './alerts.js';
 import { checkBatch, type IllegitimateAccess } from './entitlement-check.js';
+import { advanceMark } from './verdicts.js';
 import type { WebhookSender } from './webhooks.js';
 
 /**
@@ -48,11 +49,17 @@ export function createDetector(options: DetectorOptions) {
 
   async function handle(records: CommittedRecord[]): Promise<void> {
     stats.batches++;
-    const found = await checkBatch(options.db, records, settings.broadRoles);
-    if (found.length === 0) return;
-    stats.illegitimate += found.length;
+    const { found, xmin } = await checkBatch(options.db, records, settings.broadRoles);
+    const first = records[0];
+    const mark = first ? { stream: first.stream, first: first.seq, last: first.seq, broadRoles: settings.broadRoles, xmin } : undefined;
     const now = options.clock.now();
-    const alert = await storeAccesses(options.db, found, settings.burstGapSeconds, now);
+    if (found.length === 0) {
+      // The mark is what lets a report trust this batch's silence (verdicts.ts).
+      if (mark) await advanceMark(options.db, mark, now);
+      return;
+    }
+    stats.illegitimate += found.length;
+    const alert = await storeAccesses(options.db, found, settings.burstGapSeconds, now, mark);
     options.onAlert?.(alert, found);
     if (alert.opened) {
       stats.alerts++;

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { ValidationError, type FieldError } from '../http/errors.js';
@@ -83,6 +83,13 @@ export interface UpsertResult {
 const chunkSize = 5_000;
 
 /**
+ * A row re-sent unchanged keeps the transaction id of its last real change: checked verdicts
+ * (verdicts.ts) are re-checked only for relations that changed, not for every daily re-sync.
+ */
+const changedXid = (changed: RawBuilder<unknown>, table: string) =>
+  sql`case when ${changed} then pg_current_xact_id() else ${sql.ref(`${table}.changed_xid`)} end`;
+
+/**
  * Inserts or updates (same principal, subject and start) in one transaction: all or nothing. Column
  * arrays through unnest keep the statement text fixed whatever the chunk size.
  */
@@ -103,7 +110,8 @@ export async function upsertEntitlements(
           ${r.map((x) => x.validFrom.toISOString())}::timestamptz[], ${r.map((x) => iso(x.validTo))}::timestamptz[],
           ${r.map((x) => x.kind)}::text[]) as t(principal, subject, valid_from, valid_to, kind)
         on conflict (principal, subject, valid_from) do update set valid_to = excluded.valid_to, kind = excluded.kind,
-          source = excluded.source, updated_at = excluded.updated_at, updated_by = excluded.updated_by`.execute(trx);
+          source = excluded.source, updated_at = excluded.updated_at, updated_by = excluded.updated_by,
+          changed_xid = ${changedXid(sql`exposure_relation.valid_to is distinct from excluded.valid_to`, 'exposure_relation')}`.execute(trx);
     }
     for (let i = 0; i < input.roles.length; i += chunkSize) {
       const r = input.roles.slice(i, i + chunkSize);
@@ -114,7 +122,8 @@ export async function upsertEntitlements(
           ${r.map((x) => x.validFrom.toISOString())}::timestamptz[], ${r.map((x) => iso(x.validTo))}::timestamptz[])
           as t(principal, role, valid_from, valid_to)
         on conflict (principal, role, valid_from) do update set valid_to = excluded.valid_to,
-          source = excluded.source, updated_at = excluded.updated_at, updated_by = excluded.updated_by`.execute(trx);
+          source = excluded.source, updated_at = excluded.updated_at, updated_by = excluded.updated_by,
+          changed_xid = ${changedXid(sql`exposure_principal_role.valid_to is distinct from excluded.valid_to`, 'exposure_principal_role')}`.execute(trx);
     }
     await recordAction(trx, actor, 'exposure.relations.upsert', `${input.source}: ${input.relations.length} relation(s), ${input.roles.length} role(s)`, at);
   });

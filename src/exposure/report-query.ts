@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database.js';
 
 /** One row of the report's aggregate: an exposed person and a receiver (kind "pair"), or a total. */
@@ -31,9 +31,9 @@ export interface ChunkTotals {
  * their whole span are checked request by request, at each access's own time (exact with overlapping
  * relations too).
  */
-export function illegitimateAccesses(from: Date, to: Date, broadRoles: string[]) {
+export function illegitimateAccesses(scope: RawBuilder<unknown>, broadRoles: string[]) {
 
-  const window = sql`w.at >= ${from.toISOString()}::timestamptz and w.at < ${to.toISOString()}::timestamptz
+  const window = sql`${scope}
     and cardinality(w.subjects) > 0
     and not (w.principal is not null and w.subjects = array[w.principal] and (w.produced_for is null or w.produced_for = w.principal))`;
   const ownPage = sql`w.principal is not null and (w.produced_for is null or w.produced_for = w.principal)`;
@@ -60,7 +60,7 @@ export function illegitimateAccesses(from: Date, to: Date, broadRoles: string[])
       select distinct p.principal, p.others from pairs p
       where not exists (select 1 from covered c where c.principal = p.principal and c.others = p.others and c.subject = p.subject)
     )
-    select w.at, w.request_id, w.route, w.categories, s.subject,
+    select w.at, w.request_id, w.route, w.categories, s.subject, w.stream, w.seq, w.pos, w.principal,
       coalesce(w.principal, 'anonymous:' || coalesce(w.session_hmac, w.client_hmac, w.request_id)) as receiver,
       case when w.produced_for is not null and w.produced_for is distinct from w.principal then 'mix-up'
            when w.principal is null then 'anonymous' else 'not-entitled' end as reason
@@ -73,8 +73,43 @@ export function illegitimateAccesses(from: Date, to: Date, broadRoles: string[])
       ${broad}`;
 }
 
+/** Records whose time is in [from, to). */
+export const timeScope = (from: Date, to: Date) =>
+  sql`w.at >= ${from.toISOString()}::timestamptz and w.at < ${to.toISOString()}::timestamptz`;
+
+/** Which parts of a chunk are read from kept verdicts and which are checked now (verdicts.ts). */
+export interface ChunkSources {
+  /** Kept verdicts of checked records (pg_temp.vigie_marks, vigie_dirty prepared). */
+  kept: boolean;
+  /** Check records of unchecked batches (pg_temp.vigie_unchecked). */
+  unchecked: boolean;
+  /** Check records of principals whose relations or roles changed (pg_temp.vigie_dirty). */
+  dirty: boolean;
+}
+
+const everything: ChunkSources = { kept: false, unchecked: true, dirty: false };
+
+function illegitimateIn(from: Date, to: Date, broadRoles: string[], sources: ChunkSources) {
+  if (!sources.kept) return illegitimateAccesses(timeScope(from, to), broadRoles);
+  const parts: RawBuilder<unknown>[] = [sql`
+    select a.at, a.request_id, a.route, a.categories, a.subject, a.stream, a.seq, a.pos, a.principal, a.receiver, a.reason
+    from exposure_alert_access a join pg_temp.vigie_marks m on m.stream = a.stream and a.seq <= m.seq
+    where a.at >= ${from.toISOString()}::timestamptz and a.at < ${to.toISOString()}::timestamptz
+      and (a.principal is null or a.principal not in (select principal from pg_temp.vigie_dirty))
+      -- a pruned record's verdict goes with it
+      and exists (select 1 from audit_batch b where b.stream = a.stream and b.seq = a.seq)`];
+  if (sources.unchecked) {
+    parts.push(illegitimateAccesses(sql`${timeScope(from, to)} and (w.stream, w.seq) in (select stream, seq from pg_temp.vigie_unchecked)`, broadRoles));
+  }
+  if (sources.dirty) {
+    parts.push(illegitimateAccesses(sql`${timeScope(from, to)} and w.principal in (select principal from pg_temp.vigie_dirty)`, broadRoles));
+  }
+  // `union` (not `all`): a record both unchecked and of a changed principal is checked twice, counted once.
+  return sql.join(parts.map((part) => sql`(${part})`), sql` union `);
+}
+
 /** The aggregates of one chunk of the window, in one statement (the illegitimate rows are read once). */
-export async function queryChunk(db: Db, from: Date, to: Date, broadRoles: string[]): Promise<{ pairs: PairRow[]; totals: ChunkTotals }> {
+export async function queryChunk(db: Db, from: Date, to: Date, broadRoles: string[], sources: ChunkSources = everything): Promise<{ pairs: PairRow[]; totals: ChunkTotals }> {
   const { rows } = await sql<{
     kind: 'pair' | 'pair-category' | 'responses' | 'category';
     subject: string | null;
@@ -85,7 +120,7 @@ export async function queryChunk(db: Db, from: Date, to: Date, broadRoles: strin
     times: number;
     reasons: string[] | null;
   }>`
-    with bad as materialized (${illegitimateAccesses(from, to, broadRoles)})
+    with bad as materialized (${illegitimateIn(from, to, broadRoles, sources)})
     select 'pair' as kind, subject, receiver, null as category, min(at) as first_at, max(at) as last_at,
       count(*)::int as times, array_agg(distinct reason) as reasons
     from bad group by subject, receiver

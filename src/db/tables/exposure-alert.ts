@@ -22,6 +22,20 @@ export interface ExposureAlertAccessTable {
   reason: string;
   route: string;
   categories: string[];
+  /** The record's place in the log (null on alerts stored before verdicts were kept). */
+  stream: string | null;
+  seq: string | null;
+  pos: number | null;
+  principal: string | null;
+}
+
+/** How far a log stream has been checked (exposure/verdicts.ts). */
+export interface ExposureCheckMarkTable {
+  stream: string;
+  seq: string;
+  broad_roles: string[];
+  first_xmin: string;
+  updated_at: Date;
 }
 
 export type ExposureAlertRow = Selectable<ExposureAlertTable>;

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 /** A relation declared by the protected service: `principal` may see `subject`'s data while it is valid. */
 export interface ExposureRelationTable {
@@ -10,6 +10,8 @@ export interface ExposureRelationTable {
   source: string;
   updated_at: Date;
   updated_by: string;
+  /** Transaction that last changed the validity (xid8 as text; verdicts.ts). */
+  changed_xid: Generated<string>;
 }
 
 /** A role of a principal of the protected service; broad-access roles (configuration) see every subject. */
@@ -21,6 +23,8 @@ export interface ExposurePrincipalRoleTable {
   source: string;
   updated_at: Date;
   updated_by: string;
+  /** Transaction that last changed the validity (xid8 as text; verdicts.ts). */
+  changed_xid: Generated<string>;
 }
 
 export type ExposureRelationRow = Selectable<ExposureRelationTable>;

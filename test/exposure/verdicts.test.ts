@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/clock.js';
+import { checkPending } from '../../src/exposure/check-pending.js';
+import { createDetector } from '../../src/exposure/detector.js';
+import { readEntitlements, upsertEntitlements } from '../../src/exposure/relations.js';
+import { buildExposureReport, type ExposureReport } from '../../src/exposure/report.js';
+import { advanceMark } from '../../src/exposure/verdicts.js';
+import { parseWindow } from '../../src/exposure/window.js';
+import { silentLogger } from '../../src/logger.js';
+import { engines, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { testConfig } from '../helpers/test-app.js';
+import { access, openWriter, writeRecords } from './log.js';
+
+const zone = 'Europe/Paris';
+const actor = { subject: 'sync', roles: ['admin'], reason: 'test' };
+const window = () => parseWindow({ from: '2020-03-31 11:45', to: '2020-03-31 15:15' }, zone);
+
+/** The report's answer without its provenance (when it ran, what it read). */
+const answer = (report: ExposureReport) => ({ totals: report.totals, byPerson: report.byPerson, byReceiver: report.byReceiver });
+const pairs = (report: ExposureReport) => report.byPerson.flatMap((p) => p.receivers.map((r) => `${r.receiver}→${p.subject}`)).sort();
+
+// Reports read the verdicts live detection kept and check again only what they cannot trust: they must
+// give exactly the answer of checking every record again, whatever changed in between.
+describe.each(engines())('kept verdicts (%s)', (engine) => {
+  let t: TestDatabase;
+  const relate = async (relations: { principal: string; subject: string; validFrom: string; validTo?: string }[]) => {
+    const input = readEntitlements({ relations }, zone);
+    await upsertEntitlements({ db: t.db, clock: systemClock }, { ...input, roles: [], source: 'test' }, actor);
+  };
+  const report = async (broadRoles = ['agent'], keptVerdicts = true) =>
+    buildExposureReport(t.db, window(), { broadRoles, now: new Date(0), keptVerdicts });
+  /** The report from kept verdicts, checked against a full re-check of every record. */
+  const checkedReport = async (broadRoles = ['agent']) => {
+    const kept = await report(broadRoles);
+    expect(answer(kept)).toEqual(answer(await report(broadRoles, false)));
+    return kept;
+  };
+
+  beforeAll(async () => {
+    t = await openTestDatabase(engine);
+    await relate([
+      { principal: 'P1', subject: 'C1', validFrom: '2019-01-01 00:00' },
+      { principal: 'P2', subject: 'C2', validFrom: '2019-01-01 00:00', validTo: '2020-03-01 00:00' },
+      { principal: 'P4', subject: 'C4', validFrom: '2019-01-01 00:00' },
+    ]);
+    const roles = readEntitlements({ roles: [{ principal: 'agent-7', role: 'agent', validFrom: '2020-01-01T00:00:00Z' }] }, zone);
+    await upsertEntitlements({ db: t.db, clock: systemClock }, { ...roles, source: 'test' }, actor);
+    const detector = createDetector({
+      db: t.db,
+      clock: systemClock,
+      logger: silentLogger,
+      settings: testConfig({ VIGIE_EXPOSURE_BROAD_ROLES: 'agent' }).exposure,
+    });
+    const writer = openWriter(t.db, detector.onBatchCommitted);
+    for (const record of [
+      access('2020-03-31T10:00:00Z', 'P1', ['P1', 'C1']), // related
+      access('2020-03-31T10:01:00Z', 'P2', ['C2']), // relation ended before
+      access('2020-03-31T10:02:00Z', 'P3', ['P1'], { producedFor: 'P1' }), // cache mix-up
+      access('2020-03-31T10:03:00Z', null, ['C1']), // anonymous
+      access('2020-03-31T10:04:00Z', 'agent-7', ['C2']), // broad-access role
+      access('2020-03-31T10:05:00Z', 'P4', ['P4', 'C4']), // related
+      access('2020-03-31T10:06:00Z', 'P5', ['C5']), // no relation
+    ]) {
+      await writer.append(record); // one batch each: the mark moves batch by batch
+    }
+    await writer.close();
+    await detector.idle();
+    expect(detector.stats().failures).toBe(0);
+  }, 180_000);
+  afterAll(() => t.close());
+
+  it('reads what live detection kept, checking nothing again', async () => {
+    const kept = await checkedReport();
+    expect(kept.covers.checks).toEqual({ keptStreams: 1, batchesCheckedNow: 0, principalsRecheckedNow: 0, everyRecordCheckedNow: false });
+    expect(pairs(kept)).toEqual(['P2→C2', 'P3→P1', 'P5→C5', 'anonymous:session-1→C1']);
+  });
+
+  it('checks the batches live detection did not see', async () => {
+    await writeRecords(t.db, [access('2020-03-31T10:07:00Z', 'P6', ['C6'])]); // a writer without detection
+    const kept = await checkedReport();
+    expect(kept.covers.checks.batchesCheckedNow).toBe(1);
+    expect(pairs(kept)).toContain('P6→C6');
+  });
+
+  it('vigie exposure check fills the gap: verdicts kept, an alert raised, nothing left to check', async () => {
+    const result = await checkPending(t.db, { broadRoles: ['agent'], burstGapSeconds: 300, now: () => new Date() });
+    expect(result).toEqual({ streams: 1, batches: 1, illegitimate: 1 });
+    const kept = await checkedReport();
+    expect(kept.covers.checks).toMatchObject({ keptStreams: 2, batchesCheckedNow: 0, principalsRecheckedNow: 0 });
+    expect(pairs(kept)).toContain('P6→C6');
+    const stored = await t.db.selectFrom('exposure_alert_access').select(['receiver', 'subject']).where('receiver', '=', 'P6').execute();
+    expect(stored).toEqual([{ receiver: 'P6', subject: 'C6' }]);
+    expect(await checkPending(t.db, { broadRoles: ['agent'], burstGapSeconds: 300, now: () => new Date() })).toEqual({ streams: 0, batches: 0, illegitimate: 0 });
+  });
+
+  it('re-checks the principals whose relations changed since, and only those', async () => {
+    // Re-sent unchanged (a daily sync): nothing to check again.
+    await relate([{ principal: 'P1', subject: 'C1', validFrom: '2019-01-01 00:00' }]);
+    expect((await checkedReport()).covers.checks.principalsRecheckedNow).toBe(0);
+    // Declared late: P5 did employ C5. Ended early: P4's relation with C4 ended before the access.
+    await relate([
+      { principal: 'P5', subject: 'C5', validFrom: '2019-06-01 00:00' },
+      { principal: 'P4', subject: 'C4', validFrom: '2019-01-01 00:00', validTo: '2020-03-31 12:00' },
+    ]);
+    const kept = await checkedReport();
+    expect(kept.covers.checks.principalsRecheckedNow).toBe(2);
+    expect(pairs(kept)).toEqual(['P2→C2', 'P3→P1', 'P4→C4', 'P6→C6', 'anonymous:session-1→C1']);
+  });
+
+  it('checks everything again when the broad-access roles differ from those the checks used', async () => {
+    const kept = await checkedReport([]);
+    expect(kept.covers.checks.everyRecordCheckedNow).toBe(true);
+    expect(pairs(kept)).toContain('agent-7→C2');
+  });
+
+  it('moves a mark only over batches that follow it', async () => {
+    const mark = (first: number, last: number) => advanceMark(t.db, { stream: 'gap-test', first, last, broadRoles: ['agent'], xmin: null }, new Date());
+    const seq = async () => (await t.db.selectFrom('exposure_check_mark').select('seq').where('stream', '=', 'gap-test').executeTakeFirstOrThrow()).seq;
+    await mark(2, 2); // the stream's start was not checked: no mark
+    expect(await t.db.selectFrom('exposure_check_mark').select('seq').where('stream', '=', 'gap-test').execute()).toEqual([]);
+    await mark(1, 1);
+    await mark(3, 3); // batch 2 failed its check: the mark holds
+    expect(Number(await seq())).toBe(1);
+    await mark(2, 3);
+    expect(Number(await seq())).toBe(3);
+  });
+});
