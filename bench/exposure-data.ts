@@ -32,7 +32,7 @@ export async function generateExposureData(db: Db, records: number, log: (line: 
   await sql`
     insert into access_log (at, stream, seq, pos, request_id, principal, principal_kind, produced_for, subjects,
       categories, method, route, status)
-    select at, 'bench', g / 100, g % 100, 'r' || g, who, 'user',
+    select at, 'bench', g / 100 + 1, g % 100, 'r' || g, who, 'user',
       case when mixup then other else who end,
       case
         when mixup then array[other]
@@ -57,6 +57,11 @@ export async function generateExposureData(db: Db, records: number, log: (line: 
       cross join lateral (select case when p < 375000 then 'P' || p else 'C' || (p - 375000) end as who, p < 375000 as parent) s1
     ) s`.execute(db);
   log(`access_log rows: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  // Their batches, as the writer would have committed them (the chain's hashes are not generated: the
+  // bench does not verify). A batch is formed after its records: its time is its last record's.
+  await sql`
+    insert into audit_batch (stream, seq, at, row_count, row_digests, prev_hash, hash)
+    select stream, seq, max(at), count(*), '', '', '' from access_log group by stream, seq`.execute(db);
   await sql`create index access_log_at_idx on access_log (at)`.execute(db);
   await sql`create index access_log_batch_idx on access_log (stream, seq, pos)`.execute(db);
   // As in the exposure migration (built after the load: faster than maintaining it row by row).
@@ -66,5 +71,6 @@ export async function generateExposureData(db: Db, records: number, log: (line: 
       and not (principal is not null and subjects = array[principal] and (produced_for is null or produced_for = principal))`.execute(db);
   await sql`vacuum analyze access_log`.execute(db);
   await sql`vacuum analyze exposure_relation`.execute(db);
+  await sql`vacuum analyze audit_batch`.execute(db);
   log(`indexes and analyze: ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

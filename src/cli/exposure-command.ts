@@ -5,6 +5,7 @@ import { systemClock } from '../clock.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { openDatabase } from '../entry/open-database.js';
 import { ValidationError } from '../http/errors.js';
+import { checkPending } from '../exposure/check-pending.js';
 import { reportToCsv } from '../exposure/report-csv.js';
 import { buildExposureReport } from '../exposure/report.js';
 import { createSnapshot } from '../exposure/snapshots.js';
@@ -15,15 +16,17 @@ import { progressBar } from './progress-bar.js';
 const usage = `usage:
   vigie exposure report --from "2020-03-31 11:45" --to "2020-03-31 15:15" [--zone Europe/Paris]
                         [--out report.csv|report.json] [--by person|receiver]
-  vigie exposure snapshot --name pajemploi-2020-03-31 --reason "…" --from … --to … [--zone …]`;
+  vigie exposure snapshot --name pajemploi-2020-03-31 --reason "…" --from … --to … [--zone …]
+  vigie exposure check      (check the log batches live detection did not: detection off, a crash, an import)`;
 
 /** Wall-time pieces of a quarter of an hour: a progress bar that moves, without changing the result. */
 const chunksFor = (from: Date, to: Date) => Math.min(200, Math.max(1, Math.ceil((to.getTime() - from.getTime()) / 900_000)));
 
 export const exposureCommand: Command = {
-  summary: 'exposure report / snapshot over a window (local time or UTC), to CSV or JSON',
+  summary: 'exposure report / snapshot over a window (local time or UTC), to CSV or JSON; check unchecked log batches',
   async run(args, env) {
     const [action, ...rest] = args;
+    if (action === 'check') return check(rest, env);
     const { values } = parseArgs({
       args: rest,
       options: {
@@ -84,3 +87,22 @@ export const exposureCommand: Command = {
     }
   },
 };
+
+async function check(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  if (args.length > 0) throw new UsageError(usage);
+  const config = loadConfig(env);
+  const { db } = await openDatabase(config);
+  try {
+    await migrateToLatest(db);
+    const result = await checkPending(db, {
+      broadRoles: config.exposure.broadRoles,
+      burstGapSeconds: config.exposure.burstGapSeconds,
+      now: () => systemClock.now(),
+      onProgress: progressBar('check'),
+    });
+    console.error(`checked ${result.batches} batch(es) of ${result.streams} stream(s): ${result.illegitimate} illegitimate access(es) found and kept`);
+    return 0;
+  } finally {
+    await db.destroy();
+  }
+}

@@ -67,7 +67,26 @@ function mergePair(into: PairRow, from: PairRow): void {
 
 const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
 
-function summarise(rows: PairRow[], zone: string): Seen {
+/**
+ * Each pair's own summary is computed once and shared: a big incident has tens of thousands of pairs,
+ * each shown under its person and under its receiver, and most people have a single receiver.
+ */
+function pairSummaries(rows: PairRow[], zone: string): Map<PairRow, Seen> {
+  const seen = new Map<PairRow, Seen>();
+  for (const row of rows) {
+    seen.set(row, {
+      firstAt: isoInZone(row.first_at, zone),
+      lastAt: isoInZone(row.last_at, zone),
+      times: row.times,
+      categories: sorted(row.categories),
+      reasons: sorted(row.reasons),
+    });
+  }
+  return seen;
+}
+
+function summarise(rows: PairRow[], seen: Map<PairRow, Seen>, zone: string): Seen {
+  if (rows.length === 1) return seen.get(rows[0]!)!;
   let first = rows[0]!.first_at;
   let last = rows[0]!.last_at;
   for (const row of rows) {
@@ -83,7 +102,9 @@ function summarise(rows: PairRow[], zone: string): Seen {
   };
 }
 
-function groupBy(rows: PairRow[], key: (row: PairRow) => string): Map<string, PairRow[]> {
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function groupBy(rows: PairRow[], key: (row: PairRow) => string): [string, PairRow[]][] {
   const groups = new Map<string, PairRow[]>();
   for (const row of rows) {
     const k = key(row);
@@ -91,7 +112,7 @@ function groupBy(rows: PairRow[], key: (row: PairRow) => string): Map<string, Pa
     if (list) list.push(row);
     else groups.set(k, [row]);
   }
-  return new Map([...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return [...groups.entries()].sort(([a], [b]) => byText(a, b));
 }
 
 /**
@@ -145,15 +166,17 @@ export async function buildExposureReport(db: Db, window: ExposureWindow, option
   });
   const rows = [...pairs.values()];
   const zone = window.zone;
-  const byPerson = [...groupBy(rows, (row) => row.subject)].map(([subject, list]) => ({
+  const seen = pairSummaries(rows, zone);
+  // Pairs are unique: under one person, each receiver is one pair (and the other way round).
+  const byPerson = groupBy(rows, (row) => row.subject).map(([subject, list]) => ({
     subject,
-    ...summarise(list, zone),
-    receivers: [...groupBy(list, (row) => row.receiver)].map(([receiver, one]) => ({ receiver, ...summarise(one, zone) })),
+    ...summarise(list, seen, zone),
+    receivers: list.sort((a, b) => byText(a.receiver, b.receiver)).map((one) => ({ receiver: one.receiver, ...seen.get(one)! })),
   }));
-  const byReceiver = [...groupBy(rows, (row) => row.receiver)].map(([receiver, list]) => ({
+  const byReceiver = groupBy(rows, (row) => row.receiver).map(([receiver, list]) => ({
     receiver,
-    ...summarise(list, zone),
-    subjects: [...groupBy(list, (row) => row.subject)].map(([subject, one]) => ({ subject, ...summarise(one, zone) })),
+    ...summarise(list, seen, zone),
+    subjects: list.sort((a, b) => byText(a.subject, b.subject)).map((one) => ({ subject: one.subject, ...seen.get(one)! })),
   }));
   const peopleByCategory = new Map<string, Set<string>>();
   for (const row of rows) for (const c of row.categories) (peopleByCategory.get(c) ?? peopleByCategory.set(c, new Set()).get(c)!).add(row.subject);

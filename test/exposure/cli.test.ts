@@ -75,6 +75,20 @@ describe('vigie relations import / vigie exposure report', { timeout: 120_000 },
     expect(errors.at(-1)).toMatch(/^1 people exposed to 1 receivers in 1 responses/);
   });
 
+  it('vigie exposure check keeps the verdicts of the unchecked batches; the report then reads them', async () => {
+    const progress: string[] = [];
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => progress.push(String(chunk)) > 0);
+    expect(await main(['exposure', 'check'], env)).toBe(0);
+    write.mockRestore();
+    expect(errors.at(-1)).toBe('checked 1 batch(es) of 1 stream(s): 2 illegitimate access(es) found and kept');
+    expect(progress.at(-1)).toMatch(/^check: 100% \(1\/1, /);
+    logs.length = 0;
+    expect(await main(['exposure', 'report', '--from', '2020-03-31 11:45', '--to', '2020-03-31 15:15'], env)).toBe(0);
+    const report = JSON.parse(logs.join('\n'));
+    expect(report.covers.checks).toEqual({ keptStreams: 1, batchesCheckedNow: 0, principalsRecheckedNow: 0, everyRecordCheckedNow: false });
+    expect(report.totals).toMatchObject({ peopleExposed: 1, receivers: 1, responses: 1 });
+  });
+
   it('rejects a window that ends before it starts, naming the option', async () => {
     expect(await main(['exposure', 'report', '--from', '2020-03-31 15:15', '--to', '2020-03-31 11:45'], env)).toBe(2);
     expect(errors.at(-1)).toBe('vigie: exposure: --to must be after from');

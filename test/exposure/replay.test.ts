@@ -26,6 +26,10 @@ describe.each(engines())('Pajemploi replay (%s)', (engine) => {
     expect(report.totals.responses).toBe(truth.responses);
     expect(report.totals.peopleExposed).toBe(truth.byPerson.size);
     expect(run.requests).toBeGreaterThan(3000);
+    // Read from the verdicts live detection kept, and the same as checking every record again.
+    expect(report.covers.checks.everyRecordCheckedNow).toBe(false);
+    const full = await buildExposureReport(t.db, window, { broadRoles: [], now: new Date(), keptVerdicts: false });
+    expect([full.totals, full.byPerson, full.byReceiver]).toEqual([report.totals, report.byPerson, report.byReceiver]);
   });
 
   it('a relation valid only before the window does not make an access legitimate', async () => {
