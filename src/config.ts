@@ -77,6 +77,7 @@ export const configSchema = z
     VIGIE_PRINCIPAL_COOKIE: z.string().min(1).optional(),
     VIGIE_SESSION_COOKIE: z.string().min(1).default('session'),
     VIGIE_EXPOSURE_LIVE: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true'),
+    VIGIE_EXPOSURE_RELATIONS_HEADER: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true'),
     VIGIE_EXPOSURE_BROAD_ROLES: list.default([]),
     VIGIE_EXPOSURE_WEBHOOKS: list.pipe(z.array(z.url({ message: 'must be a comma-separated list of absolute URLs' }))).default([]),
     VIGIE_EXPOSURE_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -163,6 +164,8 @@ export const configSchema = z
     exposure: {
       // Live detection on each committed access-log batch (Node entry); the report works either way.
       live: value.VIGIE_EXPOSURE_LIVE === 'true',
+      // Relations the origin declares in Vigie-Relations are stored (false: the header is only stripped).
+      relationsHeader: value.VIGIE_EXPOSURE_RELATIONS_HEADER === 'true',
       broadRoles: value.VIGIE_EXPOSURE_BROAD_ROLES,
       webhooks: value.VIGIE_EXPOSURE_WEBHOOKS,
       webhookSecret: value.VIGIE_EXPOSURE_WEBHOOK_SECRET,

@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { problemResponse, problemType } from '../http/problem.js';
-import { buildRecord, type AccessLog } from './access-log.js';
-import { declarationHeaders, pathOf, readCacheStatus, readDeclaration, requestIdOf, traceIdOf, type Declaration } from './declarations.js';
+import { buildRecord, declareRelations, type AccessLog } from './access-log.js';
+import { relationsHeader, vigieResponseHeaders, pathOf, readCacheStatus, readDeclaration, requestIdOf, traceIdOf, type Declaration } from './declarations.js';
 
 export interface AccessLogMiddlewareOptions {
   accessLog: AccessLog;
@@ -18,13 +18,29 @@ const socketAddress = (c: Context): string | undefined =>
 
 /**
  * Handlers declare whose personal data a response carries, in code (middleware mode): the same three
- * headers an origin sets in gateway mode, which the middleware reads and removes.
+ * headers an origin sets in gateway mode, which the middleware reads and removes; `relations` the page
+ * rests on go in Vigie-Relations (exposure/relation-header.ts).
  */
-export function declarePersonalData(c: Context, declaration: { subjects: string[]; categories?: string[]; producedFor?: string }): void {
+export function declarePersonalData(
+  c: Context,
+  declaration: { subjects: string[]; categories?: string[]; producedFor?: string; relations?: DeclaredRelation[] },
+): void {
   c.header('Vigie-Data-Subjects', declaration.subjects.join(', '));
   if (declaration.categories?.length) c.header('Vigie-Data-Categories', declaration.categories.join(', '));
   if (declaration.producedFor) c.header('Vigie-Produced-For', declaration.producedFor);
+  if (declaration.relations?.length) c.header('Vigie-Relations', declaration.relations.map(relationItem).join(', '));
 }
+
+export interface DeclaredRelation {
+  principal: string;
+  subject: string;
+  from: Date;
+  to?: Date | null;
+  kind?: string;
+}
+
+const relationItem = (r: DeclaredRelation) =>
+  [`principal=${r.principal}`, `subject=${r.subject}`, `from=${r.from.toISOString()}`, ...(r.to ? [`to=${r.to.toISOString()}`] : []), ...(r.kind ? [`kind=${r.kind}`] : [])].join('; ');
 
 export function unavailableProblem(requestId: string): Response {
   return problemResponse(
@@ -52,15 +68,18 @@ export function accessLogMiddleware(options: AccessLogMiddlewareOptions): Middle
     await next();
     const get = (name: string) => c.res.headers.get(name);
     const declaration: Declaration | undefined = readDeclaration(get);
-    if (declaration) {
+    const declaredRelations = get(relationsHeader);
+    if (declaration || declaredRelations !== null) {
       try {
         // In place: re-wrapping the response would cost @hono/node-server its fast path.
-        for (const name of declarationHeaders) c.res.headers.delete(name);
+        for (const name of vigieResponseHeaders) c.res.headers.delete(name);
       } catch {
         c.res = new Response(c.res.body, c.res);
-        for (const name of declarationHeaders) c.res.headers.delete(name);
+        for (const name of vigieResponseHeaders) c.res.headers.delete(name);
       }
     }
+    const relationsStored = declareRelations(accessLog, declaredRelations);
+    if (relationsStored) await relationsStored; // before the record: live detection must see them
     if (!declaration && !accessLog.allRequests) return;
     const known = (c.get as (key: string) => unknown)('requestId');
     const requestId = typeof known === 'string' ? known : requestIdOf(c.req.header('x-request-id'));

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import type { RelationDeclarations } from '../exposure/relation-header.js';
 import { memoize, type AuditCrypto } from './audit-crypto.js';
 import type { Declaration } from './declarations.js';
 import { createPrincipalResolver, type PrincipalInput, type PrincipalResolver } from './principal.js';
@@ -14,15 +15,24 @@ export interface AccessLog {
   clientHmac(address: string): Promise<string>;
   /** Record responses without personal data too (VIGIE_AUDIT_ALL_REQUESTS). */
   allRequests: boolean;
+  /** Stores the relations the origin declares in Vigie-Relations (absent: the header is only stripped). */
+  relations?: RelationDeclarations | undefined;
 }
 
-export function createAccessLog(config: Config, writer: AccessLogWriter, crypto: AuditCrypto): AccessLog {
+/** The relations declared on a response, stored before its record is written (undefined: nothing to wait for). */
+export function declareRelations(log: AccessLog, value: string | string[] | null | undefined): Promise<void> | undefined {
+  if (!value || !log.relations) return undefined;
+  return log.relations.declare(Array.isArray(value) ? value.join(',') : value);
+}
+
+export function createAccessLog(config: Config, writer: AccessLogWriter, crypto: AuditCrypto, relations?: RelationDeclarations): AccessLog {
   return {
     writer,
     crypto,
     resolvePrincipal: createPrincipalResolver(config.principal, crypto),
     clientHmac: memoize(50_000, (address) => crypto.hmacHex('client', address)),
     allRequests: config.audit.allRequests,
+    relations,
   };
 }
 

@@ -6,6 +6,12 @@ import { requestIdFrom } from '../http/request-id.js';
  */
 export const declarationHeaders = ['vigie-data-subjects', 'vigie-data-categories', 'vigie-produced-for'] as const;
 
+/** Relations the origin declares on its responses (exposure/relation-header.ts). */
+export const relationsHeader = 'vigie-relations';
+
+/** Every Vigie header of a response: never sent on to the client. */
+export const vigieResponseHeaders = [...declarationHeaders, relationsHeader] as const;
+
 export interface Declaration {
   subjects: string[];
   categories: string[];

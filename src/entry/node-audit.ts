@@ -11,6 +11,7 @@ import { decideMaintenance } from '../maintenance/decide.js';
 import type { MaintenanceHolder } from '../maintenance/holder.js';
 import { auditKey } from './audit-key.js';
 import { createLiveDetection } from '../exposure/live-detection.js';
+import { createRelationDeclarations } from '../exposure/relation-header.js';
 import { createNodeAuditCrypto } from './node-audit-crypto.js';
 import { createNodeGateway } from './node-gateway.js';
 import { openDatabase } from './open-database.js';
@@ -46,7 +47,12 @@ export async function startNodeAccessLog(config: Config, db: Db, engine: 'postgr
       ? startCheckpoints(db, crypto, clock, config.audit.checkpointSeconds * 1000, () => logger.warn('access log checkpoint failed'))
       : () => {};
   return {
-    accessLog: createAccessLog(config, writer, crypto),
+    accessLog: createAccessLog(
+      config,
+      writer,
+      crypto,
+      config.exposure.relationsHeader ? createRelationDeclarations({ db, clock, logger, zone: config.timeZone }) : undefined,
+    ),
     async close() {
       stopCheckpoints();
       await writer.close();

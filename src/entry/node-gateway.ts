@@ -1,6 +1,6 @@
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
-import { buildRecord, type AccessLog } from '../audit/access-log.js';
+import { buildRecord, declareRelations, type AccessLog } from '../audit/access-log.js';
 import { pathOf, readCacheStatus, readDeclaration, requestIdOf, traceIdOf } from '../audit/declarations.js';
 import type { Clock } from '../clock.js';
 import { auditUnavailable, badGateway, gatewayTimeout } from '../gateway/problems.js';
@@ -90,6 +90,7 @@ export function createNodeGateway(options: NodeGatewayOptions): Server {
     proxied.on('response', (answer) => {
       const get = (name: string) => answer.headers[name];
       const declaration = readDeclaration(get);
+      const relationsStored = declareRelations(accessLog, answer.headers['vigie-relations']);
       const out: OutgoingHttpHeaders = {};
       const answerHop = answer.headers.connection ? connectionTokens(answer.headers.connection) : [];
       for (const name in answer.headers) {
@@ -121,7 +122,8 @@ export function createNodeGateway(options: NodeGatewayOptions): Server {
         },
         declaration,
       )
-        .then((record) => writer.record(record))
+        // Relations first: live detection checks the record once committed, and must see them.
+        .then((record) => (relationsStored ? relationsStored.then(() => writer.record(record)) : writer.record(record)))
         .then(release, () => {
           // Fail closed: the personal data is not sent unless its record is committed.
           answer.destroy();

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { buildRecord, type AccessLog } from '../audit/access-log.js';
+import { buildRecord, declareRelations, type AccessLog } from '../audit/access-log.js';
 import { pathOf, readCacheStatus, readDeclaration, requestIdOf, traceIdOf } from '../audit/declarations.js';
 import type { Clock } from '../clock.js';
 import { problemResponse } from '../http/problem.js';
@@ -65,6 +65,7 @@ export function proxyToUpstream(options: FetchGatewayOptions): MiddlewareHandler
     }
     const get = (name: string) => answer.headers.get(name);
     const declaration = readDeclaration(get);
+    const relationsStored = declareRelations(accessLog, answer.headers.get('vigie-relations'));
     const out = new Headers();
     const answerHop = connectionTokens(answer.headers.get('connection'));
     answer.headers.forEach((value, name) => {
@@ -88,6 +89,7 @@ export function proxyToUpstream(options: FetchGatewayOptions): MiddlewareHandler
         declaration,
       );
       try {
+        if (relationsStored) await relationsStored; // before the record: live detection must see them
         await accessLog.writer.record(record);
       } catch {
         await answer.body?.cancel().catch(() => {});

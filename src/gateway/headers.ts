@@ -1,4 +1,4 @@
-import { declarationHeaders } from '../audit/declarations.js';
+import { vigieResponseHeaders } from '../audit/declarations.js';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1): they concern one connection and are never forwarded. */
 export const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
@@ -12,7 +12,7 @@ export function connectionTokens(value: string | string[] | null | undefined): s
     .filter(Boolean);
 }
 
-const responseStripped = new Set<string>([...hopByHop, ...declarationHeaders]);
+const responseStripped = new Set<string>([...hopByHop, ...vigieResponseHeaders]);
 
 /** Whether a response header from the origin must not reach the client. */
 export const strippedFromResponse = (name: string): boolean => responseStripped.has(name);

@@ -6,6 +6,7 @@ import { accessLogMiddleware, declarePersonalData } from '../../src/audit/access
 import { AccessLogWriter } from '../../src/audit/writer.js';
 import { systemClock } from '../../src/clock.js';
 import { createNodeAuditCrypto } from '../../src/entry/node-audit-crypto.js';
+import { createRelationDeclarations } from '../../src/exposure/relation-header.js';
 import { silentLogger } from '../../src/logger.js';
 import { engines, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { testApp, testConfig } from '../helpers/test-app.js';
@@ -20,12 +21,19 @@ describe.each(engines())('middleware mode and the audit API on %s', (engine) => 
   beforeAll(async () => {
     test = await openTestDatabase(engine);
     writer = new AccessLogWriter({ db: test.db, crypto, clock: systemClock, logger: silentLogger, mode: 'strict', timeoutMs: 300, maxBatch: 100 });
-    const accessLog = createAccessLog(testConfig(), writer, crypto);
+    const relations = createRelationDeclarations({ db: test.db, clock: systemClock, logger: silentLogger, zone: 'Europe/Paris' });
+    const accessLog = createAccessLog(testConfig(), writer, crypto, relations);
     service = new Hono();
     service.use('*', accessLogMiddleware({ accessLog, clock: systemClock }));
     service.get('/people/:id', (c) => {
       declarePersonalData(c, { subjects: [c.req.param('id')], categories: ['identity'] });
       return c.json({ id: c.req.param('id') });
+    });
+    service.get('/employers/:id', (c) => {
+      const employee = c.req.query('employs') ?? 'nobody';
+      const relation = { principal: c.req.param('id'), subject: employee, from: new Date('2019-09-01T00:00:00Z'), to: new Date('2021-01-01T00:00:00Z'), kind: 'employment' };
+      declarePersonalData(c, { subjects: [employee], categories: ['identity'], relations: [relation] });
+      return c.json({ employee });
     });
     service.get('/about', (c) => c.text('about'));
   });
@@ -43,6 +51,16 @@ describe.each(engines())('middleware mode and the audit API on %s', (engine) => 
     expect(rows).toMatchObject([{ subjects: ['p-77'], categories: ['identity'], route: '/people/p-77', principal_kind: 'anonymous' }]);
     await service.request('/about', { headers: { 'x-request-id': `mw-about-${engine}` } });
     expect(await test.db.selectFrom('access_log').select('request_id').where('request_id', '=', `mw-about-${engine}`).execute()).toEqual([]);
+  });
+
+  it('stores the relations a handler declares, and removes the header', async () => {
+    const res = await service.request('/employers/parent-9?employs=minder-9', { headers: { 'x-request-id': `mw-rel-${engine}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('vigie-relations')).toBeNull();
+    expect(await test.db.selectFrom('exposure_relation').select(['principal', 'subject', 'valid_from', 'valid_to', 'kind', 'source']).execute()).toEqual([
+      { principal: 'parent-9', subject: 'minder-9', valid_from: new Date('2019-09-01T00:00:00Z'), valid_to: new Date('2021-01-01T00:00:00Z'), kind: 'employment', source: 'origin-header' },
+    ]);
+    expect(await test.db.selectFrom('access_log').select('subjects').where('request_id', '=', `mw-rel-${engine}`).execute()).toEqual([{ subjects: ['minder-9'] }]);
   });
 
   it('fails closed with a 503 problem when the log cannot be written in time, then recovers', async () => {

@@ -10,6 +10,8 @@ import { verifyAccessLog } from '../../src/audit/verify.js';
 import { systemClock } from '../../src/clock.js';
 import { createNodeAuditCrypto } from '../../src/entry/node-audit-crypto.js';
 import { createGatewayServer } from '../../src/entry/node-audit.js';
+import { createDetector } from '../../src/exposure/detector.js';
+import { createRelationDeclarations } from '../../src/exposure/relation-header.js';
 import { silentLogger } from '../../src/logger.js';
 import { engines, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { freePort } from '../helpers/processes.js';
@@ -31,6 +33,7 @@ describe.each(cases)('gateway mode on %s (%s)', (engine, kind) => {
   let server: Server;
   let base: string;
   let writer: AccessLogWriter;
+  let detector: ReturnType<typeof createDetector>;
   const crypto = createNodeAuditCrypto(auditKey);
 
   beforeAll(async () => {
@@ -38,8 +41,19 @@ describe.each(cases)('gateway mode on %s (%s)', (engine, kind) => {
     origin = await startTestOrigin();
     const env = { VIGIE_UPSTREAM: origin.url, VIGIE_UPSTREAM_TIMEOUT_MS: '1500', VIGIE_PRINCIPAL_SECRET: principalSecret, VIGIE_PRINCIPAL_ISSUER: 'https://id.example' };
     const probe = testApp({ db: test.db, env });
-    writer = new AccessLogWriter({ db: test.db, crypto, clock: systemClock, logger: silentLogger, mode: 'strict', timeoutMs: 2000, maxBatch: 100 });
-    const accessLog = createAccessLog(probe.config, writer, crypto);
+    detector = createDetector({ db: test.db, clock: systemClock, logger: silentLogger, settings: probe.config.exposure });
+    writer = new AccessLogWriter({
+      db: test.db,
+      crypto,
+      clock: systemClock,
+      logger: silentLogger,
+      mode: 'strict',
+      timeoutMs: 2000,
+      maxBatch: 100,
+      onBatchCommitted: detector.onBatchCommitted,
+    });
+    const relations = createRelationDeclarations({ db: test.db, clock: systemClock, logger: silentLogger, zone: 'Europe/Paris' });
+    const accessLog = createAccessLog(probe.config, writer, crypto, relations);
     const { app, config } = testApp({ db: test.db, env, deps: { accessLog } });
     const port = await freePort();
     if (kind === 'node gateway') {
@@ -88,6 +102,32 @@ describe.each(cases)('gateway mode on %s (%s)', (engine, kind) => {
     });
     expect(row!.client_hmac).toMatch(/^[0-9a-f]{64}$/);
     expect(row!.client_hmac).not.toContain('127.0.0.1');
+  });
+
+  it('stores the relations the origin declares before the record, once, and strips the header', async () => {
+    const auth = { authorization: `Bearer ${await userToken('parent-1')}` };
+    for (const n of [1, 2]) {
+      const res = await fetch(`${base}/employers/parent-1?employs=minder-1`, { headers: { ...auth, 'x-request-id': `rel-${kind.length}-${n}` } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('vigie-relations')).toBeNull();
+      await res.arrayBuffer();
+    }
+    const stored = await test.db.selectFrom('exposure_relation').select(['principal', 'subject', 'valid_from', 'valid_to', 'kind', 'source']).execute();
+    expect(stored).toEqual([
+      { principal: 'parent-1', subject: 'minder-1', valid_from: new Date('2019-09-01T00:00:00Z'), valid_to: null, kind: 'employment', source: 'origin-header' },
+    ]);
+    // Written once (the second page view declared nothing new), as done by the origin; the bad item ignored.
+    const actions = await test.db.selectFrom('staff_action').select(['actor', 'target']).where('action', '=', 'exposure.relations.upsert').execute();
+    expect(actions).toEqual([{ actor: 'origin', target: 'origin-header: 1 relation(s), 0 role(s)' }]);
+    // The records of those pages: live detection checked them after the relation was stored, and found nothing.
+    const [row] = await recordOf(`rel-${kind.length}-1`);
+    expect(row).toMatchObject({ principal: 'parent-1', subjects: ['parent-1', 'minder-1'] });
+    await detector.idle();
+    expect(detector.stats().failures).toBe(0);
+    expect(await test.db.selectFrom('exposure_alert_access').select('subject').where('receiver', '=', 'parent-1').execute()).toEqual([]);
+    // Not a test that cannot fail: without the relation, that record is an illegitimate access.
+    const own = await test.db.selectFrom('exposure_alert_access').select('subject').where('receiver', '=', 'bob').execute();
+    expect(own.length).toBeGreaterThan(0);
   });
 
   it('records anonymous clients with a keyed hash of their session cookie, and invalid tokens as such', async () => {

@@ -10,7 +10,8 @@ export interface TestOrigin {
 }
 
 /**
- * A small protected service: /accounts/:id declares personal data, /public does not, /echo hashes and
+ * A small protected service: /accounts/:id declares personal data, /employers/:id?employs=… also the
+ * relation it rests on (Vigie-Relations), /public does not, /echo hashes and
  * echoes the body, /stream sends chunks over time, /slow never answers in time.
  */
 export async function startTestOrigin(): Promise<TestOrigin> {
@@ -32,6 +33,20 @@ export async function startTestOrigin(): Promise<TestOrigin> {
         'x-origin-hop': 'secret-hop',
       });
       res.end(JSON.stringify({ id, name: `Person ${id}` }));
+      return;
+    }
+    const employer = /^\/employers\/([\w-]+)$/.exec(url.pathname);
+    if (employer) {
+      // A parent's page about their childminder, declaring the relation it rests on (and one malformed item).
+      const id = employer[1]!;
+      const employee = url.searchParams.get('employs') ?? 'nobody';
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'vigie-data-subjects': `${id}, ${employee}`,
+        'vigie-data-categories': 'identity, employment',
+        'vigie-relations': `principal=${id}; subject=${employee}; from=2019-09-01T00:00:00Z; kind=employment, principal=${id}; subject=; from=yesterday`,
+      });
+      res.end(JSON.stringify({ id, employee }));
       return;
     }
     if (url.pathname === '/echo') {
