@@ -10,7 +10,7 @@ import type { Logger } from '../logger.js';
 import { decideMaintenance } from '../maintenance/decide.js';
 import type { MaintenanceHolder } from '../maintenance/holder.js';
 import { auditKey } from './audit-key.js';
-import { createLiveDetection } from '../exposure/live-detection.js';
+import { createLiveDetection, startCatchUp } from '../exposure/live-detection.js';
 import { createRelationDeclarations } from '../exposure/relation-header.js';
 import { createNodeAuditCrypto } from './node-audit-crypto.js';
 import { createNodeGateway } from './node-gateway.js';
@@ -42,6 +42,7 @@ export async function startNodeAccessLog(config: Config, db: Db, engine: 'postgr
     maxBatch: config.audit.maxBatch,
     ...(detection ? { onBatchCommitted: detection.onBatchCommitted } : {}),
   });
+  const stopCatchUp = detection ? startCatchUp({ config, db, clock, logger }) : () => {};
   const stopCheckpoints =
     config.audit.checkpointSeconds > 0
       ? startCheckpoints(db, crypto, clock, config.audit.checkpointSeconds * 1000, () => logger.warn('access log checkpoint failed'))
@@ -55,6 +56,7 @@ export async function startNodeAccessLog(config: Config, db: Db, engine: 'postgr
     ),
     async close() {
       stopCheckpoints();
+      stopCatchUp();
       await writer.close();
       await own?.notifications.close();
       await own?.db.destroy();

@@ -12,6 +12,8 @@ export interface PendingOptions {
   /** Batches checked per statement (memory and progress; the result does not depend on it). */
   batchesPerStep?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Only streams whose last batch is older than this (a stopped or crashed instance's); default: all. */
+  idleForMs?: number;
 }
 
 export interface PendingResult {
@@ -32,11 +34,12 @@ export async function checkPending(db: Db, options: PendingOptions): Promise<Pen
   const roles = canonicalRoles(options.broadRoles);
   const step = Math.max(1, options.batchesPerStep ?? 2000);
   // Streams with a mark under other roles are left alone: reports check those records themselves.
+  const idle = options.idleForMs === undefined ? sql`` : sql`having max(b.at) < ${new Date(options.now().getTime() - options.idleForMs).toISOString()}::timestamptz`;
   const { rows: streams } = await sql<{ stream: string; from_seq: string; to_seq: string }>`
     select b.stream, coalesce(max(m.seq), 0) + 1 as from_seq, max(b.seq) as to_seq
     from audit_batch b left join exposure_check_mark m on m.stream = b.stream
     where m.stream is null or (m.broad_roles = ${roles}::text[] and b.seq > m.seq)
-    group by b.stream order by b.stream`.execute(db);
+    group by b.stream ${idle} order by b.stream`.execute(db);
   const total = streams.reduce((sum, s) => sum + Number(s.to_seq) - Number(s.from_seq) + 1, 0);
   const result: PendingResult = { streams: streams.length, batches: 0, illegitimate: 0 };
   options.onProgress?.(0, total);

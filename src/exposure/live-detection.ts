@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import { startMaintenance, systemActor } from '../maintenance/service.js';
+import { checkPending } from './check-pending.js';
 import { createDetector, type Detector, type DetectorOptions } from './detector.js';
 import { createWebhookSender } from './webhooks.js';
 
@@ -32,4 +33,29 @@ export function createLiveDetection(
         }
       : {}),
   });
+}
+
+/**
+ * The catch-up a serving instance runs (`vigie exposure check` on a timer): the batches of streams idle
+ * for `idleForMs` that live detection never checked (an instance that crashed between a commit and its
+ * check, or ran with detection off). Active streams are left to their own live detection.
+ */
+export function startCatchUp(
+  deps: { config: Config; db: Db; clock: Clock; logger: Logger },
+  timing: { everyMs: number; idleForMs: number } = { everyMs: 60_000, idleForMs: 300_000 },
+): () => void {
+  const { config, db, clock, logger } = deps;
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    checkPending(db, { broadRoles: config.exposure.broadRoles, burstGapSeconds: config.exposure.burstGapSeconds, now: () => clock.now(), idleForMs: timing.idleForMs })
+      .then((result) => {
+        if (result.batches > 0) logger.warn('exposure catch-up checked batches live detection had not', { batches: result.batches, illegitimate: result.illegitimate });
+      })
+      .catch(() => logger.error('exposure catch-up failed'))
+      .finally(() => (running = false));
+  }, timing.everyMs);
+  timer.unref?.();
+  return () => clearInterval(timer);
 }

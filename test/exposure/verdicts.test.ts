@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import { checkPending } from '../../src/exposure/check-pending.js';
 import { createDetector } from '../../src/exposure/detector.js';
+import { startCatchUp } from '../../src/exposure/live-detection.js';
+import { createWebAuditCrypto } from '../../src/audit/audit-crypto.js';
+import { AccessLogWriter } from '../../src/audit/writer.js';
 import { readEntitlements, upsertEntitlements } from '../../src/exposure/relations.js';
 import { buildExposureReport, type ExposureReport } from '../../src/exposure/report.js';
 import { advanceMark } from '../../src/exposure/verdicts.js';
@@ -111,6 +114,33 @@ describe.each(engines())('kept verdicts (%s)', (engine) => {
     const kept = await checkedReport([]);
     expect(kept.covers.checks.everyRecordCheckedNow).toBe(true);
     expect(pairs(kept)).toContain('agent-7→C2');
+  });
+
+  it("a serving instance's catch-up checks the streams left idle unchecked, not the active ones", async () => {
+    const writerAt = (now: Date) =>
+      new AccessLogWriter({ db: t.db, crypto: createWebAuditCrypto('test-audit-key-test-audit-key-0123'), clock: { now: () => now }, logger: silentLogger, mode: 'strict', timeoutMs: 5_000, maxBatch: 500 });
+    const crashed = writerAt(new Date(Date.now() - 3_600_000)); // an instance that stopped an hour ago, unchecked
+    await crashed.record(access('2020-03-31T10:08:00Z', 'P7', ['C7']));
+    await crashed.close();
+    const active = writerAt(new Date()); // an instance still writing: its own live detection's job
+    await active.record(access('2020-03-31T10:09:00Z', 'P8', ['C8']));
+    await active.close();
+    const streams = await t.db.selectFrom('audit_batch').select('stream').where('stream', 'not in', t.db.selectFrom('exposure_check_mark').select('stream')).execute();
+    expect(streams).toHaveLength(2);
+    const config = testConfig({ VIGIE_EXPOSURE_BROAD_ROLES: 'agent' });
+    const stop = startCatchUp({ config, db: t.db, clock: systemClock, logger: silentLogger }, { everyMs: 50, idleForMs: 600_000 });
+    try {
+      const started = performance.now();
+      while ((await t.db.selectFrom('exposure_alert_access').select('subject').where('receiver', '=', 'P7').execute()).length === 0) {
+        expect(performance.now() - started).toBeLessThan(10_000);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    } finally {
+      stop();
+    }
+    const marked = await t.db.selectFrom('exposure_check_mark').select('stream').where('stream', 'in', streams.map((s) => s.stream)).execute();
+    expect(marked).toHaveLength(1);
+    expect(await t.db.selectFrom('exposure_alert_access').select('subject').where('receiver', '=', 'P8').execute()).toEqual([]);
   });
 
   it('moves a mark only over batches that follow it', async () => {
