@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 
 describe('exposure settings', () => {
-  it('defaults: live detection on, no broad roles, no webhooks, breaker off', () => {
+  it('defaults: live detection on, relations header read, no broad roles, no webhooks, breaker off', () => {
     expect(parseConfig({}).exposure).toEqual({
       live: true,
+      relationsHeader: true,
       broadRoles: [],
       webhooks: [],
       webhookSecret: undefined,
@@ -18,6 +19,11 @@ describe('exposure settings', () => {
   it('turns live detection off with VIGIE_EXPOSURE_LIVE=false, and refuses anything but true or false', () => {
     expect(parseConfig({ VIGIE_EXPOSURE_LIVE: 'false' }).exposure.live).toBe(false);
     expect(() => parseConfig({ VIGIE_EXPOSURE_LIVE: 'off' })).toThrow(/VIGIE_EXPOSURE_LIVE.*must be true or false/);
+  });
+
+  it('ignores the Vigie-Relations header with VIGIE_EXPOSURE_RELATIONS_HEADER=false', () => {
+    expect(parseConfig({ VIGIE_EXPOSURE_RELATIONS_HEADER: 'false' }).exposure.relationsHeader).toBe(false);
+    expect(() => parseConfig({ VIGIE_EXPOSURE_RELATIONS_HEADER: 'no' })).toThrow(/VIGIE_EXPOSURE_RELATIONS_HEADER.*must be true or false/);
   });
 
   it('names the variable of a bad setting', () => {

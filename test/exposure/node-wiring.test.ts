@@ -26,6 +26,16 @@ describe('the Node access log runs live exposure detection', () => {
     expect(await alerts()).toBe(0);
   });
 
+  it('stores the relations of Vigie-Relations unless VIGIE_EXPOSURE_RELATIONS_HEADER=false', async () => {
+    const off = await startNodeAccessLog(testConfig({ VIGIE_AUDIT_KEY: key, VIGIE_EXPOSURE_RELATIONS_HEADER: 'false' }), t.db, 'embedded', systemClock, silentLogger);
+    expect(off.accessLog.relations).toBeUndefined();
+    await off.close();
+    const on = await startNodeAccessLog(testConfig({ VIGIE_AUDIT_KEY: key }), t.db, 'embedded', systemClock, silentLogger);
+    await on.accessLog.relations!.declare('principal=P5; subject=C5; from=2019-01-01T00:00:00Z');
+    await on.close();
+    expect(await t.db.selectFrom('exposure_relation').select(['principal', 'subject', 'source']).execute()).toEqual([{ principal: 'P5', subject: 'C5', source: 'origin-header' }]);
+  });
+
   it('opens an alert after a leaked response is committed (on by default; latency: detection.test.ts)', async () => {
     const log = await startNodeAccessLog(testConfig({ VIGIE_AUDIT_KEY: key }), t.db, 'embedded', systemClock, silentLogger);
     try {
