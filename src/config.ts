@@ -43,6 +43,7 @@ export const configSchema = z
     VIGIE_JWT_ALGORITHMS: list.optional(),
     VIGIE_JWT_ROLES_CLAIM: z.string().min(1).default('roles'),
     VIGIE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    VIGIE_DELIVERY_WORKER: z.enum(['true', 'false'], { message: 'must be true or false' }).default('true'),
     VIGIE_SMTP_URL: z.string().trim().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
     VIGIE_SMTP_FROM: z.string().trim().min(3).default('Vigie <no-reply@localhost>'),
     VIGIE_SMTP_RATE: z.coerce.number().min(0.1).max(100_000).default(20),
@@ -124,6 +125,8 @@ export const configSchema = z
     logLevel: value.VIGIE_LOG_LEVEL,
     // Sending and delivery tracking (issue 8).
     delivery: {
+      // `vigie serve` sends queued messages itself when a transport is configured (false: `vigie campaign work` only).
+      worker: value.VIGIE_DELIVERY_WORKER === 'true',
       smtp: { url: value.VIGIE_SMTP_URL, from: value.VIGIE_SMTP_FROM, ratePerSecond: value.VIGIE_SMTP_RATE },
       sms: {
         url: value.VIGIE_SMS_URL,

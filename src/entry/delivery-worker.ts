@@ -4,6 +4,7 @@ import type { DeliveryContext } from '../delivery/context.js';
 import { createSmsHttpTransport } from '../delivery/sms-http.js';
 import type { Transport } from '../delivery/transport.js';
 import { deliverySettings, pendingPorts } from '../delivery/wiring.js';
+import { runWorker } from '../delivery/worker.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../clock.js';
 import { createSmtpTransport } from './smtp-transport.js';
@@ -22,4 +23,25 @@ export function transportsFromConfig(config: Config): Transport[] {
 /** A worker needs no drafts nor population: messages are rendered when queued. */
 export function workerContext(config: Config, db: Db, clock: Clock, logger: Logger): DeliveryContext {
   return { db, clock, logger, ports: pendingPorts, settings: deliverySettings(config) };
+}
+
+/**
+ * The sending worker inside `vigie serve`, when a transport is configured and VIGIE_DELIVERY_WORKER is not
+ * false: a started campaign goes out without a second process (which the embedded database, one process
+ * at a time, could not have). Several instances share the queue safely (SKIP LOCKED). Undefined: no worker.
+ */
+export function startDeliveryWorker(config: Config, db: Db, clock: Clock, logger: Logger): { stop(): Promise<void> } | undefined {
+  if (!config.delivery.worker) return undefined;
+  const transports = transportsFromConfig(config);
+  if (transports.length === 0) return undefined;
+  const stop = new AbortController();
+  const running = runWorker(workerContext(config, db, clock, logger), { transports }, stop.signal);
+  logger.info('delivery worker started', { transports: transports.map((t) => t.provider).join(', ') });
+  return {
+    async stop() {
+      stop.abort();
+      await running;
+      await Promise.all(transports.map((t) => t.close?.()));
+    },
+  };
 }

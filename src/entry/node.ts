@@ -10,6 +10,7 @@ import { createMaintenanceHolder, maintenancePolicyFromConfig } from '../mainten
 import { withMaintenanceBypassKey } from './maintenance-bypass-key.js';
 import { openDatabase } from './open-database.js';
 import { createGatewayServer, startNodeAccessLog } from './node-audit.js';
+import { startDeliveryWorker } from './delivery-worker.js';
 import { startTelemetry } from './telemetry.js';
 import { loadTemplateOverrides } from './load-templates.js';
 
@@ -51,6 +52,7 @@ export async function startServer(baseConfig: Config, env: NodeJS.ProcessEnv): P
     accessLog: audit.accessLog,
     noticeTemplates: config.notices.templatesDir ? await loadTemplateOverrides(config.notices.templatesDir) : undefined,
   });
+  const delivery = startDeliveryWorker(config, db, systemClock, logger);
   // Gateway mode (VIGIE_UPSTREAM): the raw node:http gateway in front, the Hono app behind it for /_vigie.
   const server: ServerType = await new Promise((resolve) => {
     if (config.upstream) {
@@ -75,6 +77,7 @@ export async function startServer(baseConfig: Config, env: NodeJS.ProcessEnv): P
     (closing ??= (async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await maintenance.stop();
+      await delivery?.stop();
       await audit.close();
       await notifications.close();
       await db.destroy();
