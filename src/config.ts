@@ -56,6 +56,7 @@ export const configSchema = z
     VIGIE_CONTACTS_TOKEN: z.string().min(1).optional(),
     VIGIE_DELIVERY_RECEIPT_SECRET: z.string().min(16, 'must be at least 16 characters (HMAC key)').optional(),
     VIGIE_DELIVERY_ALERT_WEBHOOKS: list.pipe(z.array(z.url({ message: 'must be a comma-separated list of absolute URLs' }))).default([]),
+    VIGIE_DELIVERY_ALERT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     VIGIE_DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
     VIGIE_DELIVERY_UNKNOWN_AFTER_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
     VIGIE_TEMPLATES_DIR: z.string().min(1).optional(),
@@ -107,6 +108,9 @@ export const configSchema = z
       .default([]),
   })
   .superRefine((value, ctx) => {
+    if (value.VIGIE_DELIVERY_ALERT_WEBHOOKS.length > 0 && !value.VIGIE_DELIVERY_ALERT_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['VIGIE_DELIVERY_ALERT_WEBHOOK_SECRET'], message: 'is required when VIGIE_DELIVERY_ALERT_WEBHOOKS is set (bodies are signed)' });
+    }
     if (value.VIGIE_EXPOSURE_WEBHOOKS.length > 0 && !value.VIGIE_EXPOSURE_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['VIGIE_EXPOSURE_WEBHOOK_SECRET'], message: 'is required when VIGIE_EXPOSURE_WEBHOOKS is set (bodies are signed)' });
     }
@@ -139,6 +143,7 @@ export const configSchema = z
       contacts: { url: value.VIGIE_CONTACTS_URL, token: value.VIGIE_CONTACTS_TOKEN },
       receiptSecret: value.VIGIE_DELIVERY_RECEIPT_SECRET,
       alertWebhooks: value.VIGIE_DELIVERY_ALERT_WEBHOOKS,
+      alertWebhookSecret: value.VIGIE_DELIVERY_ALERT_WEBHOOK_SECRET,
       maxAttempts: value.VIGIE_DELIVERY_MAX_ATTEMPTS,
       unknownAfterSeconds: value.VIGIE_DELIVERY_UNKNOWN_AFTER_SECONDS,
     },

@@ -16,8 +16,9 @@ export interface DeliverySettings {
   unknownAfterMs: number;
   /** Shared secret of the receipt webhook (HMAC-SHA256). */
   receiptSecret: string | undefined;
-  /** URLs that receive delivery alerts as JSON. */
+  /** URLs that receive delivery alerts as JSON, signed with the secret (Vigie-Signature, as exposure alerts). */
   alertWebhooks: string[];
+  alertWebhookSecret: string | undefined;
 }
 
 export const defaultDeliverySettings: DeliverySettings = {
@@ -29,6 +30,7 @@ export const defaultDeliverySettings: DeliverySettings = {
   unknownAfterMs: 24 * 3600_000,
   receiptSecret: undefined,
   alertWebhooks: [],
+  alertWebhookSecret: undefined,
 };
 
 /** What delivery's service functions run with (design.md, convention 6: transport-free). */

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { DeliveryAlert } from '../db/tables/delivery-alert.js';
 import rules from './data/anomaly-rules.json' with { type: 'json' };
 import type { DeliveryContext } from './context.js';
+import { createWebhookSender } from '../http/signed-webhooks.js';
 import { markUnknownAfterDeadline } from './queue.js';
 
 export const anomalyRules = rules;
@@ -136,16 +137,14 @@ export async function monitorCampaigns(ctx: DeliveryContext): Promise<DeliveryAl
   return raised;
 }
 
-async function postToWebhooks(ctx: DeliveryContext, payload: object): Promise<void> {
-  const send = ctx.fetch ?? globalThis.fetch;
-  await Promise.all(
-    ctx.settings.alertWebhooks.map(async (url) => {
-      try {
-        const res = await send(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
-        if (!res.ok) ctx.logger.warn('delivery alert webhook refused', { status: res.status });
-      } catch (error) {
-        ctx.logger.warn('delivery alert webhook unreachable', { error: (error as Error)?.name ?? 'Error' });
-      }
-    }),
-  );
+/** Signed and retried as exposure alerts are (exposure/webhooks.ts); the payload names no person. */
+async function postToWebhooks(ctx: DeliveryContext, payload: Record<string, unknown>): Promise<void> {
+  await createWebhookSender({
+    urls: ctx.settings.alertWebhooks,
+    secret: ctx.settings.alertWebhookSecret,
+    logger: ctx.logger,
+    now: () => ctx.clock.now(),
+    label: 'delivery alert',
+    ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
+  }).send(payload);
 }

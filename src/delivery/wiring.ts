@@ -20,6 +20,7 @@ export function deliverySettings(config: Config): DeliverySettings {
     unknownAfterMs: delivery.unknownAfterSeconds * 1000,
     receiptSecret: delivery.receiptSecret,
     alertWebhooks: delivery.alertWebhooks,
+    alertWebhookSecret: delivery.alertWebhookSecret,
   };
 }
 

@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import { recordBreaker, storeAccesses, type StoredAlert } from './alerts.js';
 import { checkBatch, type IllegitimateAccess } from './entitlement-check.js';
 import { advanceMark } from './verdicts.js';
-import type { WebhookSender } from './webhooks.js';
+import type { WebhookSender } from '../http/signed-webhooks.js';
 
 /**
  * What the circuit breaker calls to switch maintenance on: the maintenance feature's

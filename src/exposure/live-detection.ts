@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import { startMaintenance, systemActor } from '../maintenance/service.js';
 import { checkPending } from './check-pending.js';
 import { createDetector, type Detector, type DetectorOptions } from './detector.js';
-import { createWebhookSender } from './webhooks.js';
+import { createWebhookSender } from '../http/signed-webhooks.js';
 
 /**
  * Live detection as an entry wires it: pass `onBatchCommitted` to the AccessLogWriter

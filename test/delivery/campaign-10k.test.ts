@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/clock.js';
@@ -8,6 +9,7 @@ import { monitorCampaigns } from '../../src/delivery/monitor.js';
 import { reconcile } from '../../src/delivery/reconciliation.js';
 import { createSmsHttpTransport } from '../../src/delivery/sms-http.js';
 import { runRound } from '../../src/delivery/worker.js';
+import { signatureHeader } from '../../src/http/signed-webhooks.js';
 import type { DeliveryAlert } from '../../src/db/tables/delivery-alert.js';
 import { engines, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { freePort } from '../helpers/processes.js';
@@ -27,7 +29,8 @@ describe.each(engines())('a 10,000-person (2,000 embedded) SMS campaign through 
   const size = engine === 'postgresql' ? 10_000 : 2_000;
   const people = makePeople(size);
   const register = fakePorts(people);
-  const webhookPosts: { url: string; body: Record<string, unknown> }[] = [];
+  const webhookPosts: { url: string; body: Record<string, unknown>; signed: boolean }[] = [];
+  const webhookSecret = 'alert-webhook-secret-0123456789';
 
   beforeAll(async () => {
     t = await openTestDatabase(engine);
@@ -36,9 +39,10 @@ describe.each(engines())('a 10,000-person (2,000 embedded) SMS campaign through 
     server = serve({ fetch: app.app.fetch, port: appPort, hostname: '127.0.0.1' });
     stand = await startSmsStandIn(() => `http://127.0.0.1:${appPort}/_vigie/delivery/receipts/sms`, await freePort(), () => clock.now());
     ctx = {
-      ...deliveryTestContext(t.db, clock, register.ports, { alertWebhooks: ['https://alerts.example.test/hook'] }),
+      ...deliveryTestContext(t.db, clock, register.ports, { alertWebhooks: ['https://alerts.example.test/hook'], alertWebhookSecret: webhookSecret }),
       fetch: (async (url: string, init: RequestInit) => {
-        webhookPosts.push({ url, body: JSON.parse(String(init.body)) });
+        const signature = (init.headers as Record<string, string>)[signatureHeader];
+        webhookPosts.push({ url, body: JSON.parse(String(init.body)), signed: signature === `sha256=${createHmac('sha256', webhookSecret).update(String(init.body)).digest('hex')}` });
         return new Response(null, { status: 204 });
       }) as typeof fetch,
     };
@@ -83,6 +87,7 @@ describe.each(engines())('a 10,000-person (2,000 embedded) SMS campaign through 
     expect(alert!.detected_at.getTime() - new Date(firstFailure.at!).getTime()).toBeLessThanOrEqual(fiveMinutes);
     expect(register.timeline.some((e) => e.kind === 'delivery.alert.failure-rate' && e.summary.includes('carrier-c'))).toBe(true);
     expect(webhookPosts.some((p) => p.body.value === 'carrier-c' && p.body.type === 'delivery.alert')).toBe(true);
+    expect(webhookPosts.every((p) => p.signed && typeof p.body.sentAt === 'string')).toBe(true);
 
     await sendAndWatch(() => false, 100, true);
     const report = await reconcile(ctx, campaign.id);

@@ -31,6 +31,9 @@ describe('exposure settings', () => {
       'configuration error: VIGIE_EXPOSURE_WEBHOOK_SECRET is required when VIGIE_EXPOSURE_WEBHOOKS is set (bodies are signed)',
     );
     expect(() => parseConfig({ VIGIE_EXPOSURE_WEBHOOKS: 'not a url', VIGIE_EXPOSURE_WEBHOOK_SECRET: 'x'.repeat(16) })).toThrow(/^configuration error: VIGIE_EXPOSURE_WEBHOOKS/);
+    expect(() => parseConfig({ VIGIE_DELIVERY_ALERT_WEBHOOKS: 'https://hooks.example/b' })).toThrow(
+      'configuration error: VIGIE_DELIVERY_ALERT_WEBHOOK_SECRET is required when VIGIE_DELIVERY_ALERT_WEBHOOKS is set (bodies are signed)',
+    );
     expect(() => parseConfig({ VIGIE_EXPOSURE_BREAKER_SCOPE: 'half' })).toThrow(/^configuration error: VIGIE_EXPOSURE_BREAKER_SCOPE/);
     expect(parseConfig({ VIGIE_EXPOSURE_BROAD_ROLES: 'agent, support' }).exposure.broadRoles).toEqual(['agent', 'support']);
   });

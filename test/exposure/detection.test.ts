@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import { createDetector } from '../../src/exposure/detector.js';
 import { readEntitlements, upsertEntitlements } from '../../src/exposure/relations.js';
-import { createWebhookSender, signatureHeader } from '../../src/exposure/webhooks.js';
+import { createWebhookSender, signatureHeader } from '../../src/http/signed-webhooks.js';
 import { silentLogger } from '../../src/logger.js';
 import { engines, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { testApp, testConfig } from '../helpers/test-app.js';

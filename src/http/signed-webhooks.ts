@@ -16,7 +16,7 @@ export interface WebhookSender {
 }
 
 /**
- * Posts each event to every configured URL, signed, with a few retries. Events carry counts, times and the
+ * Posts each event to every configured URL, signed, with a few retries (exposure and delivery alerts). Events carry counts, times and the
  * alert's id (where to read it with a token), never who was exposed: webhook receivers are chat rooms and
  * pagers, not places for personal data.
  */
@@ -27,7 +27,10 @@ export function createWebhookSender(options: {
   fetch?: typeof fetch;
   now?: () => Date;
   retries?: number;
+  /** What the log lines call these webhooks ("exposure", "delivery alert"). */
+  label?: string;
 }): WebhookSender {
+  const label = options.label ?? 'exposure';
   const doFetch = options.fetch ?? fetch;
   const retries = options.retries ?? 3;
   return {
@@ -46,9 +49,9 @@ export function createWebhookSender(options: {
                 signal: AbortSignal.timeout(5_000),
               });
               if (response.ok) return;
-              options.logger.warn('exposure webhook refused', { webhook: index, status: response.status, attempt });
+              options.logger.warn(`${label} webhook refused`, { webhook: index, status: response.status, attempt });
             } catch {
-              options.logger.warn('exposure webhook unreachable', { webhook: index, attempt });
+              options.logger.warn(`${label} webhook unreachable`, { webhook: index, attempt });
             }
             await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
           }
