@@ -59,6 +59,7 @@ export async function generateExposureData(db: Db, records: number, log: (line: 
   log(`access_log rows: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   // Their batches, as the writer would have committed them (the chain's hashes are not generated: the
   // bench does not verify). A batch is formed after its records: its time is its last record's.
+  await sql`insert into audit_stream (id, started_at, genesis_hash) values ('bench', '2020-03-31T00:00:00Z', '')`.execute(db);
   await sql`
     insert into audit_batch (stream, seq, at, row_count, row_digests, prev_hash, hash)
     select stream, seq, max(at), count(*), '', '', '' from access_log group by stream, seq`.execute(db);

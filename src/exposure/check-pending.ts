@@ -34,12 +34,15 @@ export async function checkPending(db: Db, options: PendingOptions): Promise<Pen
   const roles = canonicalRoles(options.broadRoles);
   const step = Math.max(1, options.batchesPerStep ?? 2000);
   // Streams with a mark under other roles are left alone: reports check those records themselves.
-  const idle = options.idleForMs === undefined ? sql`` : sql`having max(b.at) < ${new Date(options.now().getTime() - options.idleForMs).toISOString()}::timestamptz`;
+  const idle = options.idleForMs === undefined ? sql`` : sql`and last.at < ${new Date(options.now().getTime() - options.idleForMs).toISOString()}::timestamptz`;
+  // Each stream's last batch through the primary key: no scan of the whole batch table (serve runs this every minute).
   const { rows: streams } = await sql<{ stream: string; from_seq: string; to_seq: string }>`
-    select b.stream, coalesce(max(m.seq), 0) + 1 as from_seq, max(b.seq) as to_seq
-    from audit_batch b left join exposure_check_mark m on m.stream = b.stream
-    where m.stream is null or (m.broad_roles = ${roles}::text[] and b.seq > m.seq)
-    group by b.stream ${idle} order by b.stream`.execute(db);
+    select s.id as stream, coalesce(m.seq, 0) + 1 as from_seq, last.seq as to_seq
+    from audit_stream s
+    left join exposure_check_mark m on m.stream = s.id
+    cross join lateral (select b.seq, b.at from audit_batch b where b.stream = s.id order by b.seq desc limit 1) last
+    where (m.stream is null or (m.broad_roles = ${roles}::text[] and last.seq > m.seq)) ${idle}
+    order by s.id`.execute(db);
   const total = streams.reduce((sum, s) => sum + Number(s.to_seq) - Number(s.from_seq) + 1, 0);
   const result: PendingResult = { streams: streams.length, batches: 0, illegitimate: 0 };
   options.onProgress?.(0, total);

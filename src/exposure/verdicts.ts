@@ -56,10 +56,14 @@ export async function prepareSources(trx: Db, from: Date, broadRoles: string[]) 
       (select b.at from audit_batch b where b.stream = m.stream and b.seq = m.seq) as last_at
     from exposure_check_mark m where m.broad_roles = ${canonicalRoles(broadRoles)}::text[]`.execute(trx);
   // A record is in a batch formed after it: batches from the window's start on hold all of its records.
+  // Per stream, past its mark (the primary key's range): a checked stream costs its few unchecked batches,
+  // not a scan of every batch since the window, however old the window.
   await sql`
     create temp table vigie_unchecked on commit drop as
-    select b.stream, b.seq from audit_batch b left join pg_temp.vigie_marks m on m.stream = b.stream
-    where b.at >= ${since}::timestamptz and (m.seq is null or b.seq > m.seq)`.execute(trx);
+    select b.stream, b.seq from audit_stream s
+    left join pg_temp.vigie_marks m on m.stream = s.id
+    join audit_batch b on b.stream = s.id and b.seq > coalesce(m.seq, 0)
+    where b.at >= ${since}::timestamptz`.execute(trx);
   // Streams checked over the window: the oldest snapshot among their checks bounds what they saw.
   await sql`
     create temp table vigie_dirty on commit drop as
