@@ -137,7 +137,7 @@ export async function monitorCampaigns(ctx: DeliveryContext): Promise<DeliveryAl
   return raised;
 }
 
-/** Signed and retried as exposure alerts are (exposure/webhooks.ts); the payload names no person. */
+/** Signed and retried as exposure alerts are (http/signed-webhooks.ts); the payload names no person. */
 async function postToWebhooks(ctx: DeliveryContext, payload: Record<string, unknown>): Promise<void> {
   await createWebhookSender({
     urls: ctx.settings.alertWebhooks,

@@ -52,7 +52,7 @@ export async function startNodeAccessLog(config: Config, db: Db, engine: 'postgr
       config,
       writer,
       crypto,
-      config.exposure.relationsHeader ? createRelationDeclarations({ db, clock, logger, zone: config.timeZone }) : undefined,
+      config.exposure.relationsHeader ? createRelationDeclarations({ db, clock, logger, zone: config.timeZone, waitMs: config.audit.timeoutMs }) : undefined,
     ),
     async close() {
       stopCheckpoints();

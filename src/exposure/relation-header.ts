@@ -51,8 +51,17 @@ export interface RelationDeclarations {
 const key = (r: Relation) => `${r.principal}\u0000${r.subject}\u0000${r.validFrom.getTime()}\u0000${r.validTo?.getTime() ?? ''}\u0000${r.kind ?? ''}`;
 
 /** The origin says the same relations on every page view: each is written once, then remembered. */
-export function createRelationDeclarations(deps: { db: Db; clock: Clock; logger: Logger; zone: string; remember?: number }): RelationDeclarations {
+export function createRelationDeclarations(deps: {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  zone: string;
+  /** Longest a response waits for its relations (the access log's bound): never a hang, at worst a false alert. */
+  waitMs?: number;
+  remember?: number;
+}): RelationDeclarations {
   const remember = deps.remember ?? 100_000;
+  const waitMs = deps.waitMs ?? 2_000;
   const stored = new Set<string>();
   const inFlight = new Map<string, Promise<void>>();
   const actor = { subject: 'origin', roles: ['service'], reason: 'declared on a response (Vigie-Relations)' };
@@ -94,7 +103,9 @@ export function createRelationDeclarations(deps: { db: Db; clock: Clock; logger:
         waits.push(writing);
       }
       if (waits.length === 0) return undefined;
-      return Promise.all(waits).then(() => undefined);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)));
+      return Promise.race([Promise.all(waits).then(() => undefined), bound]).finally(() => clearTimeout(timer));
     },
   };
 }
