@@ -77,20 +77,19 @@ export function illegitimateAccesses(scope: RawBuilder<unknown>, broadRoles: str
 export const timeScope = (from: Date, to: Date) =>
   sql`w.at >= ${from.toISOString()}::timestamptz and w.at < ${to.toISOString()}::timestamptz`;
 
-/** Which parts of a chunk are read from kept verdicts and which are checked now (verdicts.ts). */
+/**
+ * A chunk read from kept verdicts (verdicts.ts, temporary tables prepared), plus what must be checked now.
+ * Absent: every record of the chunk is checked now.
+ */
 export interface ChunkSources {
-  /** Kept verdicts of checked records (pg_temp.vigie_marks, vigie_dirty prepared). */
-  kept: boolean;
   /** Check records of unchecked batches (pg_temp.vigie_unchecked). */
   unchecked: boolean;
   /** Check records of principals whose relations or roles changed (pg_temp.vigie_dirty). */
   dirty: boolean;
 }
 
-const everything: ChunkSources = { kept: false, unchecked: true, dirty: false };
-
-function illegitimateIn(from: Date, to: Date, broadRoles: string[], sources: ChunkSources) {
-  if (!sources.kept) return illegitimateAccesses(timeScope(from, to), broadRoles);
+function illegitimateIn(from: Date, to: Date, broadRoles: string[], sources: ChunkSources | undefined) {
+  if (!sources) return illegitimateAccesses(timeScope(from, to), broadRoles);
   const parts: RawBuilder<unknown>[] = [sql`
     select a.at, a.request_id, a.route, a.categories, a.subject, a.stream, a.seq, a.pos, a.principal, a.receiver, a.reason
     from exposure_alert_access a join pg_temp.vigie_marks m on m.stream = a.stream and a.seq <= m.seq
@@ -113,7 +112,7 @@ function illegitimateIn(from: Date, to: Date, broadRoles: string[], sources: Chu
  * row per (exposed person, receiver) with its categories, then the totals. Times come as epoch
  * milliseconds, which costs Node nothing to read (tens of thousands of pairs on a big incident).
  */
-export async function queryChunk(db: Db, from: Date, to: Date, broadRoles: string[], sources: ChunkSources = everything): Promise<{ pairs: PairRow[]; totals: ChunkTotals }> {
+export async function queryChunk(db: Db, from: Date, to: Date, broadRoles: string[], sources?: ChunkSources): Promise<{ pairs: PairRow[]; totals: ChunkTotals }> {
   const { rows } = await sql<{
     kind: 'pair' | 'responses' | 'category';
     subject: string | null;

@@ -138,7 +138,7 @@ export async function buildExposureReport(db: Db, window: ExposureWindow, option
     let sources: ChunkSources | undefined;
     if (options.keptVerdicts !== false) {
       const prepared = await prepareSources(trx, window.from, options.broadRoles);
-      if (prepared.sources.kept) sources = prepared.sources;
+      if (prepared.counts.streams > 0) sources = prepared.sources;
       checks = {
         keptStreams: prepared.counts.streams,
         batchesCheckedNow: prepared.counts.uncheckedBatches,

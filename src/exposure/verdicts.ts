@@ -78,6 +78,6 @@ export async function prepareSources(trx: Db, from: Date, broadRoles: string[]) 
   const counts = { streams: Number(rows[0]!.kept), uncheckedBatches: Number(rows[0]!.unchecked), principalsRechecked: Number(rows[0]!.dirty) };
   return {
     counts,
-    sources: { kept: counts.streams > 0, unchecked: counts.uncheckedBatches > 0, dirty: counts.principalsRechecked > 0 },
+    sources: { unchecked: counts.uncheckedBatches > 0, dirty: counts.principalsRechecked > 0 },
   };
 }

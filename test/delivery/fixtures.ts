@@ -1,3 +1,4 @@
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { createServer, type Server } from 'node:http';
 import type { Clock } from '../../src/clock.js';
 import type { Db } from '../../src/db/database.js';
@@ -161,4 +162,31 @@ export async function startSmsStandIn(receiptUrl: () => string, port: number, no
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return stand;
+}
+
+export interface ReceivedMail {
+  from: string;
+  to: string[];
+  raw: string;
+}
+
+/** A real SMTP server (smtp-server) that keeps what it receives; `onRcptTo` may refuse or defer recipients. */
+export async function startSmtpCatcher(port: number, onRcptTo?: SMTPServerOptions['onRcptTo']): Promise<{ server: SMTPServer; received: ReceivedMail[] }> {
+  const received: ReceivedMail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    ...(onRcptTo ? { onRcptTo } : {}),
+    onData(stream, session, callback) {
+      let raw = '';
+      stream.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
+      stream.on('end', () => {
+        received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { server, received };
 }

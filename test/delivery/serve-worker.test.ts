@@ -1,4 +1,4 @@
-import { SMTPServer } from 'smtp-server';
+import type { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import { createCampaign } from '../../src/delivery/campaigns.js';
@@ -8,31 +8,19 @@ import { silentLogger } from '../../src/logger.js';
 import { engines, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { freePort } from '../helpers/processes.js';
 import { testConfig } from '../helpers/test-app.js';
-import { actor, deliveryTestContext, draftId, fakePorts, makePeople } from './fixtures.js';
+import { actor, deliveryTestContext, draftId, fakePorts, makePeople, startSmtpCatcher, type ReceivedMail } from './fixtures.js';
 
 // `vigie serve` sends started campaigns itself: on the embedded engine no second process could open the database.
 describe.each(engines())('the delivery worker inside vigie serve on %s', (engine) => {
   let t: TestDatabase;
   let server: SMTPServer;
   let port = 0;
-  const received: string[] = [];
+  let received: ReceivedMail[] = [];
 
   beforeAll(async () => {
     t = await openTestDatabase(engine);
     port = await freePort();
-    server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onData(stream, session, callback) {
-        stream.on('data', () => {});
-        stream.on('end', () => {
-          received.push(...session.envelope.rcptTo.map((r) => r.address));
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    ({ server, received } = await startSmtpCatcher(port));
   }, 180_000);
   afterAll(async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -62,7 +50,7 @@ describe.each(engines())('the delivery worker inside vigie serve on %s', (engine
     } finally {
       await worker.stop();
     }
-    expect(received.sort()).toEqual(people.map((p) => p.email!).sort());
+    expect(received.flatMap((m) => m.to).sort()).toEqual(people.map((p) => p.email!).sort());
     expect((await campaignProgress(ctx, campaign.id)).counts).toMatchObject({ sent: people.length, queued: 0, sending: 0 });
   });
 });

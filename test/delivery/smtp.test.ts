@@ -1,4 +1,4 @@
-import { SMTPServer } from 'smtp-server';
+import type { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/clock.js';
 import { createCampaign } from '../../src/delivery/campaigns.js';
@@ -7,47 +7,27 @@ import { drain } from '../../src/delivery/worker.js';
 import { createSmtpTransport } from '../../src/entry/smtp-transport.js';
 import { engines, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { freePort } from '../helpers/processes.js';
-import { actor, deliveryTestContext, draftId, fakePorts, makePeople } from './fixtures.js';
-
-interface Received {
-  from: string;
-  to: string[];
-  raw: string;
-}
+import { actor, deliveryTestContext, draftId, fakePorts, makePeople, startSmtpCatcher, type ReceivedMail } from './fixtures.js';
 
 describe.each(engines())('e-mail over a real SMTP exchange on %s', (engine) => {
   let t: TestDatabase;
   let server: SMTPServer;
   let port = 0;
-  const received: Received[] = [];
+  let received: ReceivedMail[] = [];
   const deferredOnce = new Set<string>();
 
   beforeAll(async () => {
     t = await openTestDatabase(engine);
     port = await freePort();
-    server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onRcptTo(address, _session, callback) {
-        // person3 is refused for good; person5's mailbox is busy the first time (greylisting).
-        if (address.address === 'person3@example.test') return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
-        if (address.address === 'person5@example.test' && !deferredOnce.has(address.address)) {
-          deferredOnce.add(address.address);
-          return callback(Object.assign(new Error('try again later'), { responseCode: 451 }));
-        }
-        callback();
-      },
-      onData(stream, session, callback) {
-        let raw = '';
-        stream.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
-        stream.on('end', () => {
-          received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    ({ server, received } = await startSmtpCatcher(port, (address, _session, callback) => {
+      // person3 is refused for good; person5's mailbox is busy the first time (greylisting).
+      if (address.address === 'person3@example.test') return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
+      if (address.address === 'person5@example.test' && !deferredOnce.has(address.address)) {
+        deferredOnce.add(address.address);
+        return callback(Object.assign(new Error('try again later'), { responseCode: 451 }));
+      }
+      callback();
+    }));
   });
   afterAll(async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
