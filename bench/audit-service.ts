@@ -31,6 +31,7 @@ if (mode !== 'none') {
     mode: mode as 'strict' | 'async',
     timeoutMs: config.audit.timeoutMs,
     maxBatch: config.audit.maxBatch,
+    asyncFlushMs: config.audit.asyncFlushMs,
   });
   app.use('*', accessLogMiddleware({ accessLog: createAccessLog(config, writer, crypto), clock: systemClock }));
 }

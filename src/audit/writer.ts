@@ -19,6 +19,12 @@ export interface AccessLogWriterOptions {
   maxBatch: number;
   /** Async mode: records held in memory at most; beyond, new ones are dropped and counted as lost. */
   maxQueue?: number;
+  /**
+   * Async mode: how long a record may wait for others before its batch leaves (0: as soon as the previous
+   * commit returns, as in strict mode). Nobody waits for an async record, so this costs no response time;
+   * it makes batches larger, and each batch costs the database a statement and a commit whatever its size.
+   */
+  asyncFlushMs?: number;
   /** Called after each commit with the batch's records (live detection hooks in here). */
   onBatchCommitted?: (records: CommittedRecord[]) => void | Promise<void>;
   newStreamId?: () => string;
@@ -67,6 +73,8 @@ export class AccessLogWriter {
   private streamStartedAt: Date | undefined;
   private readonly sweeper: ReturnType<typeof setInterval>;
   private closed = false;
+  private closing = false;
+  private lingerTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly counters = { committedRecords: 0, committedBatches: 0, failedBatches: 0, refused: 0, lost: 0 };
 
   constructor(private readonly options: AccessLogWriterOptions) {
@@ -95,7 +103,7 @@ export class AccessLogWriter {
       return;
     }
     this.queue.push({ record, enqueuedAt: performance.now(), settled: false });
-    this.schedule();
+    if (!this.scheduled || this.queue.length >= this.options.maxBatch) this.schedule();
   }
 
   /** By mode: strict waits for the commit, async does not. */
@@ -111,6 +119,7 @@ export class AccessLogWriter {
 
   /** Writes what is queued (async mode), then stops. */
   async close(): Promise<void> {
+    this.closing = true;
     const deadline = performance.now() + this.options.timeoutMs * 2;
     while ((this.queue.length > 0 || this.flushing) && performance.now() < deadline) {
       this.schedule();
@@ -130,12 +139,30 @@ export class AccessLogWriter {
   }
 
   private schedule(): void {
-    if (this.flushing || this.scheduled) return;
-    this.scheduled = true;
-    queueMicrotask(() => {
+    if (this.flushing) return;
+    const linger = this.options.mode === 'async' && !this.closing ? (this.options.asyncFlushMs ?? 0) : 0;
+    if (linger > 0 && this.queue.length < this.options.maxBatch) {
+      if (!this.scheduled) {
+        this.scheduled = true;
+        this.lingerTimer = setTimeout(() => this.run(), linger);
+      }
+      return;
+    }
+    if (this.lingerTimer) {
+      // A full batch (or closing) does not wait for the timer.
+      clearTimeout(this.lingerTimer);
+      this.lingerTimer = undefined;
       this.scheduled = false;
-      void this.flush();
-    });
+    }
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => this.run());
+  }
+
+  private run(): void {
+    this.scheduled = false;
+    this.lingerTimer = undefined;
+    void this.flush();
   }
 
   private async flush(): Promise<void> {
@@ -179,7 +206,7 @@ export class AccessLogWriter {
       this.head = hash;
       this.counters.committedBatches++;
       this.counters.committedRecords += batch.length;
-      this.notify(records.map((record, pos) => ({ ...record, stream, seq, pos })));
+      this.notify(records, stream, seq);
       for (const pending of batch) this.succeed(pending);
     } catch (error) {
       if (generation !== this.generation) return;
@@ -198,11 +225,11 @@ export class AccessLogWriter {
     }
   }
 
-  private notify(records: CommittedRecord[]): void {
+  private notify(records: AccessRecord[], stream: string, seq: number): void {
     const hook = this.options.onBatchCommitted;
-    if (!hook) return;
+    if (!hook) return; // no copies of the records when nobody reads them
     try {
-      const result = hook(records);
+      const result = hook(records.map((record, pos): CommittedRecord => ({ ...record, stream, seq, pos })));
       if (result && typeof (result as Promise<void>).catch === 'function') {
         (result as Promise<void>).catch(() => this.options.logger.error('onBatchCommitted hook failed'));
       }

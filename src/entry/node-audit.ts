@@ -40,6 +40,7 @@ export async function startNodeAccessLog(config: Config, db: Db, engine: 'postgr
     mode: config.audit.mode,
     timeoutMs: config.audit.timeoutMs,
     maxBatch: config.audit.maxBatch,
+    asyncFlushMs: config.audit.asyncFlushMs,
     ...(detection ? { onBatchCommitted: detection.onBatchCommitted } : {}),
   });
   const stopCatchUp = detection ? startCatchUp({ config, db, clock, logger }) : () => {};

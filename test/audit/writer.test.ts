@@ -63,6 +63,21 @@ describe.each(engines())('access log writer on %s', (engine) => {
     expect(w.stats()).toMatchObject({ committedRecords: 21, lost: 0 });
   });
 
+  it('async mode: records wait up to asyncFlushMs for others, a full batch or close does not wait', async () => {
+    const w = writer({ mode: 'async', asyncFlushMs: 10_000, maxBatch: 5 });
+    for (let i = 0; i < 3; i++) w.enqueue(sampleRecord());
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(w.stats()).toMatchObject({ committedRecords: 0, queued: 3 });
+    for (let i = 0; i < 2; i++) w.enqueue(sampleRecord()); // the fifth fills the batch: it leaves at once
+    await expect.poll(() => w.stats().committedRecords, { timeout: 5_000 }).toBe(5);
+    expect(w.stats().committedBatches).toBe(1);
+    w.enqueue(sampleRecord());
+    const closing = performance.now();
+    await w.close();
+    expect(performance.now() - closing).toBeLessThan(5_000);
+    expect(w.stats()).toMatchObject({ committedRecords: 6, committedBatches: 2, lost: 0 });
+  });
+
   it('strict mode: refuses within the bound when the store is locked, and resumes by itself', async () => {
     const w = writer({ timeoutMs: 300 });
     await w.append(sampleRecord());

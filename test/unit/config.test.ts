@@ -20,6 +20,7 @@ describe('configuration', () => {
     expect(config.adminPrefix).toBe('/_vigie');
     expect(config.databaseUrl).toBeUndefined();
     expect(config.jwt.algorithms).toEqual(['HS256']);
+    expect(config.audit.asyncFlushMs).toBe(20);
   });
 
   it('pins asymmetric algorithms for a JWKS', () => {
@@ -36,6 +37,7 @@ describe('configuration', () => {
     [{ VIGIE_JWKS_URL: 'not a url' }, 'VIGIE_JWKS_URL'],
     [{ VIGIE_ADMIN_PREFIX: 'admin/' }, 'VIGIE_ADMIN_PREFIX'],
     [{ VIGIE_LOG_LEVEL: 'loud' }, 'VIGIE_LOG_LEVEL'],
+    [{ VIGIE_AUDIT_ASYNC_FLUSH_MS: '-1' }, 'VIGIE_AUDIT_ASYNC_FLUSH_MS'],
     [{ VIGIE_JWT_SECRET: 'x'.repeat(40), VIGIE_JWKS_URL: 'https://id.example/jwks' }, 'VIGIE_JWKS_URL'],
     [{ VIGIE_JWKS_URL: 'https://id.example/jwks', VIGIE_JWT_ALGORITHMS: 'HS256' }, 'VIGIE_JWT_ALGORITHMS'],
   ])('refuses %j with one line naming %s', (env, variable) => {
