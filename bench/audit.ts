@@ -5,7 +5,7 @@
  *  2. the gateway (`vigie serve` with VIGIE_UPSTREAM: maintenance + strict log) against nginx proxy_pass
  *     (keepalive upstream, access_log on) in front of the same origin (target ≥ 35 % of nginx);
  *  3. the time to generate and insert synthetic records through the real writer.
- * Settings: BENCH_DATABASE_URL, BENCH_AUDIT_ROUNDS (2), BENCH_AUDIT_SECONDS (8), BENCH_AUDIT_CONNECTIONS (128),
+ * Settings: BENCH_DATABASE_URL, BENCH_AUDIT_ROUNDS (3), BENCH_AUDIT_SECONDS (8), BENCH_AUDIT_CONNECTIONS (128),
  * BENCH_AUDIT_ROWS (1000000; the issue's figure is 10000000).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -19,12 +19,13 @@ import { generateAccessLog } from '../src/audit/generate.js';
 import { createDb } from '../src/db/create-db.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { createNodeAuditCrypto } from '../src/entry/node-audit-crypto.js';
+import { cpuAccounting, postgresCpuMs, treeCpuMs } from './process-cpu.js';
 import { freePort } from '../test/helpers/processes.js';
 import type { Benchmark } from './index.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const rounds = Number(process.env.BENCH_AUDIT_ROUNDS ?? 2);
+const rounds = Number(process.env.BENCH_AUDIT_ROUNDS ?? 3);
 const seconds = Number(process.env.BENCH_AUDIT_SECONDS ?? 8);
 const connections = Number(process.env.BENCH_AUDIT_CONNECTIONS ?? 128);
 const generatedRows = Number(process.env.BENCH_AUDIT_ROWS ?? 1_000_000);
@@ -72,6 +73,10 @@ interface LoadResult {
   p99: number;
   p50: number;
   errors: number;
+  requests: number;
+  /** CPU µs per request of the process under load (and its workers), and of PostgreSQL. */
+  serviceUs?: number;
+  postgresUs?: number;
 }
 
 const toMs = (text: string): number => {
@@ -93,8 +98,9 @@ function wrk(url: string, script: string, durationSeconds: number): Promise<Load
       const p99 = toMs(/\s99%\s+(\S+)/.exec(out)?.[1] ?? '');
       const p50 = toMs(/\s50%\s+(\S+)/.exec(out)?.[1] ?? '');
       const errors = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0) + Number(/Socket errors:.*?timeout (\d+)/.exec(out)?.[1] ?? 0);
-      if (!Number.isFinite(rps)) reject(new Error(`wrk output not understood:\n${out}`));
-      else resolve({ rps, p99, p50, errors });
+      const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
+      if (!Number.isFinite(rps) || !Number.isFinite(requests)) reject(new Error(`wrk output not understood:\n${out}`));
+      else resolve({ rps, p99, p50, errors, requests });
     });
   });
 }
@@ -105,29 +111,44 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
-async function compare(title: string, variants: { name: string; url: string }[], script: string, baseName: string): Promise<Map<string, LoadResult[]>> {
+/** One wrk run, with the CPU the process under load (pid) and PostgreSQL spent per request. */
+async function measure(url: string, script: string, durationSeconds: number, pid: number | undefined): Promise<LoadResult> {
+  const before = cpuAccounting && pid ? { service: treeCpuMs(pid), postgres: postgresCpuMs() } : undefined;
+  const result = await wrk(url, script, durationSeconds);
+  if (!before || !pid || result.requests === 0) return result;
+  const perRequest = (ms: number) => (ms * 1000) / result.requests;
+  return { ...result, serviceUs: perRequest(treeCpuMs(pid) - before.service), postgresUs: perRequest(postgresCpuMs() - before.postgres) };
+}
+
+const cpuCell = (values: (number | undefined)[]) => {
+  const known = values.filter((v): v is number => v !== undefined);
+  return known.length ? `${Math.round(median(known))} µs` : '—';
+};
+
+async function compare(title: string, variants: { name: string; url: string; pid?: number | undefined }[], script: string, baseName: string): Promise<Map<string, LoadResult[]>> {
   const results = new Map<string, LoadResult[]>(variants.map((v) => [v.name, []]));
   for (const v of variants) await wrk(v.url, script, 2); // warm-up: JIT, pools, sockets
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? variants : [...variants].reverse();
     const line: string[] = [];
     for (const v of order) {
-      const result = await wrk(v.url, script, seconds);
+      const result = await measure(v.url, script, seconds, v.pid);
       results.get(v.name)!.push(result);
-      line.push(`${v.name} ${Math.round(result.rps)} req/s p99 ${result.p99.toFixed(2)} ms${result.errors ? ` (${result.errors} errors)` : ''}`);
+      const cpu = result.serviceUs === undefined ? '' : ` cpu ${Math.round(result.serviceUs)}+${Math.round(result.postgresUs ?? 0)} µs`;
+      line.push(`${v.name} ${Math.round(result.rps)} req/s p99 ${result.p99.toFixed(2)} ms${cpu}${result.errors ? ` (${result.errors} errors)` : ''}`);
     }
     console.log(`${title} round ${round + 1}/${rounds}: ${line.join(' | ')}`);
   }
   const base = results.get(baseName)!;
-  console.log(`\n| ${title} | median req/s | ratio | median p50 | median p99 | added p99 | errors |`);
-  console.log('|---|---|---|---|---|---|---|');
+  console.log(`\n| ${title} | median req/s | ratio | median p50 | median p99 | added p99 | service CPU / req | PostgreSQL CPU / req | errors |`);
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const v of variants) {
     const values = results.get(v.name)!;
     const rps = median(values.map((r) => r.rps));
     const p99 = median(values.map((r) => r.p99));
     const baseP99 = median(base.map((r) => r.p99));
     console.log(
-      `| ${v.name} | ${Math.round(rps)} | ${((rps / median(base.map((r) => r.rps))) * 100).toFixed(1)} % | ${median(values.map((r) => r.p50)).toFixed(2)} ms | ${p99.toFixed(2)} ms | ${v.name === baseName ? '—' : `${(p99 - baseP99).toFixed(2)} ms`} | ${values.reduce((a, r) => a + r.errors, 0)} |`,
+      `| ${v.name} | ${Math.round(rps)} | ${((rps / median(base.map((r) => r.rps))) * 100).toFixed(1)} % | ${median(values.map((r) => r.p50)).toFixed(2)} ms | ${p99.toFixed(2)} ms | ${v.name === baseName ? '—' : `${(p99 - baseP99).toFixed(2)} ms`} | ${cpuCell(values.map((r) => r.serviceUs))} | ${cpuCell(values.map((r) => r.postgresUs))} | ${values.reduce((a, r) => a + r.errors, 0)} |`,
     );
   }
   console.log('');
@@ -179,7 +200,7 @@ export const auditBenchmark: Benchmark = {
       for (const mode of ['none', 'strict', 'async']) {
         const port = await freePort();
         children.push(await start('node', ['--import', 'tsx', 'bench/audit-service.ts', mode, String(port), databaseUrl, schema], {}, /ready/));
-        services.push({ name: mode === 'none' ? 'no log' : mode, url: `http://127.0.0.1:${port}` });
+        services.push({ name: mode === 'none' ? 'no log' : mode, url: `http://127.0.0.1:${port}`, pid: children.at(-1)!.process.pid });
       }
       await compare('route reading one row', services, script, 'no log');
       for (const child of children.splice(0)) await child.stop();
@@ -196,7 +217,8 @@ export const auditBenchmark: Benchmark = {
   upstream origin { server 127.0.0.1:${originPort}; keepalive 128; }
   server { listen 127.0.0.1:${nginxPort}; location / { proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; } }`);
       children.push(await start('/usr/sbin/nginx', ['-p', dir, '-c', origin, '-g', 'daemon off;'], {}, undefined));
-      children.push(await start('/usr/sbin/nginx', ['-p', dir, '-c', proxy, '-g', 'daemon off;'], {}, undefined));
+      const nginxProxy = await start('/usr/sbin/nginx', ['-p', dir, '-c', proxy, '-g', 'daemon off;'], {}, undefined);
+      children.push(nginxProxy);
       const url = new URL(databaseUrl);
       url.searchParams.set('options', `-c search_path=${schema}`);
       children.push(
@@ -218,8 +240,8 @@ export const auditBenchmark: Benchmark = {
       const gateway = await compare(
         'gateway',
         [
-          { name: 'nginx proxy_pass', url: `http://127.0.0.1:${nginxPort}` },
-          { name: 'vigie gateway (strict)', url: `http://127.0.0.1:${vigiePort}` },
+          { name: 'nginx proxy_pass', url: `http://127.0.0.1:${nginxPort}`, pid: nginxProxy.process.pid },
+          { name: 'vigie gateway (strict)', url: `http://127.0.0.1:${vigiePort}`, pid: children.at(-1)!.process.pid },
         ],
         script,
         'nginx proxy_pass',
