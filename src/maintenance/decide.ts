@@ -57,13 +57,15 @@ export function decideMaintenance(state: MaintenanceState, request: MaintenanceR
   if (windows.length === 0) return undefined;
   const { now } = request;
   const path = canonicalPath(request.path);
+  // Some services behind decode %2F before routing, others do not: a window stops both readings (fail closed).
+  const slashPath = /%2f/i.test(request.path) ? canonicalPath(request.path.replace(/%2f/gi, '/')) : undefined;
   const admin = policy.adminPrefix;
   if (path.startsWith(admin) && (path.length === admin.length || path.charCodeAt(admin.length) === 47)) return undefined;
   if (policy.exemptPaths.includes(path)) return undefined;
   const isRead = readMethods.has(request.method.toUpperCase());
   let matched: ActiveWindow[] | undefined;
   for (const window of windows) {
-    if (!windowInForce(window, now) || !scopeCovers(window.scope, path)) continue;
+    if (!windowInForce(window, now) || !(scopeCovers(window.scope, path) || (slashPath !== undefined && scopeCovers(window.scope, slashPath)))) continue;
     if (window.readOnly && isRead) continue;
     (matched ??= []).push(window);
   }
@@ -76,8 +78,8 @@ export function decideMaintenance(state: MaintenanceState, request: MaintenanceR
 }
 
 /**
- * The path as the service behind will most likely resolve it: percent-decoded (but not %2F), repeated
- * slashes collapsed, dot-segments resolved. Otherwise `/d%65clarations` or `//declarations` would slip past a
+ * The path as the service behind will most likely resolve it: percent-decoded (but not %2F, which
+ * decideMaintenance also tries decoded), repeated slashes collapsed, dot-segments resolved. Otherwise `/d%65clarations` or `//declarations` would slip past a
  * `/declarations` window. Plain paths (nearly all) are returned as they are.
  */
 export function canonicalPath(path: string): string {

@@ -57,6 +57,12 @@ describe('decideMaintenance', () => {
       expect(decideMaintenance(s, get(sneaky))?.status, sneaky).toBe(503);
     }
     expect(decideMaintenance(state(window()), get('/_vigie/../declarations'))?.status).toBe(503);
+    // %2F: a service that decodes it before routing reads /declarations/x; one that does not, a single segment.
+    for (const encoded of ['/declarations%2Fx', '/declarations%2fx', '/a%2F..%2Fdeclarations']) {
+      expect(decideMaintenance(s, get(encoded))?.status, encoded).toBe(503);
+    }
+    expect(decideMaintenance(state(window({ scope: parseScope('/x/declarations')! })), get('/x%2Fdeclarations'))?.status).toBe(503);
+    expect(decideMaintenance(s, get('/other%2Fdeclarations'))).toBeUndefined();
     expect(canonicalPath('/plain/path')).toBe('/plain/path');
     expect(canonicalPath('/a//b/')).toBe('/a/b/');
   });
