@@ -1,6 +1,8 @@
 /**
- * The maintenance bypass cookie (like Laravel's `down --secret`): `v1.<expiry>.<HMAC-SHA256>`, signed
- * with the configured key, HttpOnly, SameSite=Lax, time-limited. Tampered or expired values are refused.
+ * The maintenance bypass cookie (like Laravel's `down --secret`): `v2.<window ids>.<expiry>.<HMAC-SHA256>`,
+ * signed with the configured key, HttpOnly, SameSite=Lax, time-limited. It lets its holder past the windows
+ * whose links were opened, and no other: a tester's cookie from a planned window must not open an
+ * emergency window declared later. Tampered, expired and v1 (every-window) values are refused.
  * WebCrypto only, so that it runs on Node and Workers alike.
  */
 export const bypassCookieName = 'vigie_maintenance_bypass';
@@ -30,25 +32,36 @@ function fromBase64Url(text: string): Uint8Array | undefined {
   }
 }
 
-const signedText = (expiresAt: number) => `vigie-maintenance-bypass.v1.${expiresAt}`;
+/** Most windows one cookie names (a tester given several links); beyond, the oldest are dropped. */
+export const maxBypassWindows = 8;
+const windowId = /^[A-Za-z0-9-]{1,64}$/;
+const signedText = (windows: string, expiresAt: number) => `vigie-maintenance-bypass.v2.${windows}.${expiresAt}`;
 
-/** A cookie value valid until `expiresAt` (epoch seconds). */
-export async function signBypassCookie(secret: string, expiresAt: number): Promise<string> {
-  const signature = await crypto.subtle.sign('HMAC', await hmacKey(secret), encoder.encode(signedText(expiresAt)));
-  return `v1.${expiresAt}.${toBase64Url(new Uint8Array(signature))}`;
+/** A cookie value that lets its holder past these windows until `expiresAt` (epoch seconds). */
+export async function signBypassCookie(secret: string, windowIds: readonly string[], expiresAt: number): Promise<string> {
+  const ids = [...new Set(windowIds)].slice(-maxBypassWindows);
+  if (ids.length === 0 || !ids.every((id) => windowId.test(id))) throw new Error('bypass cookie: window ids must be 1–64 letters, digits or hyphens');
+  const windows = ids.join('~');
+  const signature = await crypto.subtle.sign('HMAC', await hmacKey(secret), encoder.encode(signedText(windows, expiresAt)));
+  return `v2.${windows}.${expiresAt}.${toBase64Url(new Uint8Array(signature))}`;
 }
 
-/** True only for an untampered value whose expiry is after `nowMs` and no further than `maxTtlSeconds` ahead. */
-export async function verifyBypassCookie(secret: string, value: string, nowMs: number, maxTtlSeconds: number): Promise<boolean> {
-  const match = /^v1\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(value);
-  if (!match) return false;
-  const expiresAt = Number(match[1]);
+/**
+ * The windows an untampered value lets through, if its expiry is after `nowMs` and no further than
+ * `maxTtlSeconds` ahead; otherwise undefined.
+ */
+export async function verifyBypassCookie(secret: string, value: string, nowMs: number, maxTtlSeconds: number): Promise<string[] | undefined> {
+  const match = /^v2\.([A-Za-z0-9~-]{1,600})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(value);
+  if (!match) return undefined;
+  const windows = match[1] as string;
+  const expiresAt = Number(match[2]);
   const now = nowMs / 1000;
-  if (expiresAt <= now || expiresAt > now + maxTtlSeconds + 60) return false;
-  const signature = fromBase64Url(match[2] as string);
-  if (!signature) return false;
+  if (expiresAt <= now || expiresAt > now + maxTtlSeconds + 60) return undefined;
+  const signature = fromBase64Url(match[3] as string);
+  if (!signature) return undefined;
   // crypto.subtle.verify compares in constant time.
-  return crypto.subtle.verify('HMAC', await hmacKey(secret), signature as Uint8Array<ArrayBuffer>, encoder.encode(signedText(expiresAt)));
+  const valid = await crypto.subtle.verify('HMAC', await hmacKey(secret), signature as Uint8Array<ArrayBuffer>, encoder.encode(signedText(windows, expiresAt)));
+  return valid ? windows.split('~') : undefined;
 }
 
 export function bypassCookieHeader(value: string, maxAgeSeconds: number, secure: boolean): string {

@@ -31,7 +31,8 @@ export interface MaintenanceRequest {
   /** Epoch milliseconds. */
   now: number;
   staffRoles?: readonly string[];
-  bypassCookieValid?: boolean;
+  /** The windows a valid bypass cookie lets through (each window the request falls under must be one). */
+  bypassWindows?: readonly string[];
   clientIp?: string;
 }
 
@@ -71,7 +72,8 @@ export function decideMaintenance(state: MaintenanceState, request: MaintenanceR
   }
   if (!matched) return undefined;
   if (request.staffRoles?.some((role) => policy.bypassRoles.includes(role))) return undefined;
-  if (request.bypassCookieValid) return undefined;
+  const bypass = request.bypassWindows;
+  if (bypass && matched.every((window) => bypass.includes(window.id))) return undefined;
   const ip = request.clientIp;
   if (ip && policy.bypassNetworks.some((network) => networkContains(network, ip))) return undefined;
   return describe(matched, now, policy);

@@ -55,8 +55,8 @@ export function createMaintenanceCheck(options: Omit<MaintenanceGateOptions, 'cl
     if (!decision) return undefined;
     const staffRoles = await rolesFromToken(req.header('authorization'), staffTokenVerifier);
     const cookie = bypassKey ? readBypassCookie(req.header('cookie')) : undefined;
-    const bypassCookieValid = cookie ? await verifyBypassCookie(bypassKey!, cookie, request.now, bypassTtlSeconds) : false;
-    if (staffRoles || bypassCookieValid) decision = decideMaintenance(state, { ...request, staffRoles, bypassCookieValid });
+    const bypassWindows = cookie ? await verifyBypassCookie(bypassKey!, cookie, request.now, bypassTtlSeconds) : undefined;
+    if (staffRoles || bypassWindows) decision = decideMaintenance(state, { ...request, staffRoles, bypassWindows });
     if (!decision) return undefined;
     return renderMaintenanceResponse(decision, {
       accept: req.header('accept'),

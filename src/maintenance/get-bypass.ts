@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { App } from '../http/context.js';
 import { NotFoundError } from '../http/errors.js';
 import { defineRoute } from '../http/route.js';
-import { bypassCookieHeader, signBypassCookie } from './bypass-cookie.js';
+import { bypassCookieHeader, readBypassCookie, signBypassCookie, verifyBypassCookie } from './bypass-cookie.js';
 import { sha256Hex } from './service.js';
 
 const route = defineRoute({
@@ -10,7 +10,8 @@ const route = defineRoute({
   path: '/maintenance/bypass/{secret}',
   tags: ['maintenance'],
   summary: 'Secret bypass link: sets a signed, HttpOnly, time-limited cookie and goes to the site',
-  description: 'For testers checking the site before it reopens. Valid while its window is in force or planned.',
+  description:
+    "For testers checking the site before it reopens. Valid while its window is in force or planned; the cookie lets its holder past that window (and those of links opened earlier that are still in force), not past other windows.",
   access: 'public',
   request: { params: z.object({ secret: z.string().min(16).max(128) }) },
   responses: {
@@ -32,7 +33,11 @@ export function registerGetBypass(app: App): void {
     // One answer for "no key", "unknown" and "ended": nothing to learn by probing.
     if (!key || !window) throw new NotFoundError('This bypass link is unknown or no longer valid');
     const ttl = deps.config.maintenance.bypassTtlSeconds;
-    const value = await signBypassCookie(key, Math.floor(now / 1000) + ttl);
+    // A tester given several links keeps the windows of the earlier ones that are still in force.
+    const held = readBypassCookie(c.req.header('cookie'));
+    const earlier = held ? ((await verifyBypassCookie(key, held, now, ttl)) ?? []) : [];
+    const inForce = new Set(deps.maintenance?.state.windows.map((w) => w.id));
+    const value = await signBypassCookie(key, [...earlier.filter((id) => inForce.has(id) && id !== window.id), window.id], Math.floor(now / 1000) + ttl);
     const secure = new URL(c.req.url).protocol === 'https:';
     return c.body(null, 303, {
       Location: '/',

@@ -100,8 +100,13 @@ describe('decideMaintenance', () => {
     expect(decideMaintenance(s, get('/x', { staffRoles: ['sre'] }))).toBeUndefined();
     expect(decideMaintenance(s, get('/x', { staffRoles: ['admin', 'dpo'] }))).toBeUndefined();
     expect(decideMaintenance(s, get('/x', { staffRoles: ['dpo', 'comms'] }))?.status).toBe(503);
-    expect(decideMaintenance(s, get('/x', { bypassCookieValid: true }))).toBeUndefined();
-    expect(decideMaintenance(s, get('/x', { bypassCookieValid: false }))?.status).toBe(503);
+    expect(decideMaintenance(s, get('/x', { bypassWindows: [s.windows[0]!.id] }))).toBeUndefined();
+    expect(decideMaintenance(s, get('/x', { bypassWindows: ['another-window'] }))?.status).toBe(503);
+    // Under two windows, the cookie must name both.
+    const two = state(window({ id: 'planned' }), window({ id: 'emergency', scope: parseScope('/declarations')! }));
+    expect(decideMaintenance(two, get('/x', { bypassWindows: ['planned'] }))).toBeUndefined();
+    expect(decideMaintenance(two, get('/declarations/x', { bypassWindows: ['planned'] }))?.windows.map((w) => w.id)).toEqual(['planned', 'emergency']);
+    expect(decideMaintenance(two, get('/declarations/x', { bypassWindows: ['planned', 'emergency'] }))).toBeUndefined();
     expect(decideMaintenance(s, get('/x', { clientIp: '10.1.200.3' }))).toBeUndefined();
     expect(decideMaintenance(s, get('/x', { clientIp: '::ffff:10.1.0.9' }))).toBeUndefined();
     expect(decideMaintenance(s, get('/x', { clientIp: '2001:db8:1::5' }))).toBeUndefined();

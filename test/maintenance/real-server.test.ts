@@ -62,6 +62,7 @@ describe('a real Node server: CLI over the API, the page in a real browser, the 
   let server: Started;
   let port: number;
   let base: string;
+  let siteBypassLink = '';
   let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
 
   beforeAll(async () => {
@@ -98,6 +99,7 @@ describe('a real Node server: CLI over the API, the page in a real browser, the 
     expect(on.code, on.output).toBe(0);
     expect(on.output).toMatch(/^maintenance in-force: window [0-9a-f-]{36}, scope site, from .+ until .+:00[+-]\d{2}:\d{2}$/m);
     expect(on.output).toMatch(/bypass link \(give it to testers only\): http:\/\/127\.0\.0\.1:\d+\/_vigie\/maintenance\/bypass\/\S+$/m);
+    siteBypassLink = /bypass link \(give it to testers only\): (\S+)$/m.exec(on.output)![1]!;
 
     const blocked = await fetch(`${base}/declarations`, { headers: { Accept: 'application/json' } });
     expect(blocked.status).toBe(503);
@@ -128,7 +130,7 @@ describe('a real Node server: CLI over the API, the page in a real browser, the 
 
     const state = await (await fetch(`${base}/_vigie/maintenance/state`, { headers: { Authorization: `Bearer ${sre}` } })).json();
     expect(state.windows).toHaveLength(1);
-    // The link is only in the CLI's output; make another window to have one here, then use it.
+    // A second window (an emergency on /declarations) while testers hold the site-wide window's link.
     const created = await (
       await fetch(`${base}/_vigie/maintenance/windows`, {
         method: 'POST',
@@ -138,12 +140,17 @@ describe('a real Node server: CLI over the API, the page in a real browser, the 
     ).json();
     const tester = await browser!.newContext({ locale: 'fr-FR' });
     const testerPage = await tester.newPage();
-    const visited = await testerPage.goto(created.bypassLink);
+    const visited = await testerPage.goto(siteBypassLink);
     expect(new URL(testerPage.url()).pathname).toBe('/');
     expect(visited?.status()).toBe(404); // the site itself (no service behind this test server), not the 503
     const [cookie] = await tester.cookies();
     expect(cookie).toMatchObject({ name: 'vigie_maintenance_bypass', httpOnly: true, sameSite: 'Lax' });
+    // The site-wide window's cookie does not open the emergency window...
+    expect((await testerPage.goto(`${base}/declarations/mars`))?.status()).toBe(503);
+    // ...until its own link is opened too: the cookie then names both.
+    expect((await testerPage.goto(created.bypassLink))?.status()).toBe(404);
     expect((await testerPage.goto(`${base}/declarations/mars`))?.status()).toBe(404);
+    expect((await testerPage.goto(`${base}/other`))?.status()).toBe(404);
     await tester.close();
   });
 

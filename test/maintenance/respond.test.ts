@@ -75,18 +75,24 @@ describe('the bypass cookie', () => {
   const key = 'a-bypass-key-of-at-least-32-characters!!';
   const now = Date.parse('2026-11-23T18:00:00Z');
 
-  it('verifies a fresh value, and refuses expired, tampered, foreign-key and far-future values', async () => {
-    const value = await signBypassCookie(key, now / 1000 + 3600);
-    expect(await verifyBypassCookie(key, value, now, 3600)).toBe(true);
-    expect(await verifyBypassCookie(key, value, now + 3601_000, 3600)).toBe(false);
-    const [v, exp, sig] = value.split('.') as [string, string, string];
-    expect(await verifyBypassCookie(key, `${v}.${Number(exp) + 1}.${sig}`, now, 3600)).toBe(false);
+  it('names its windows, and refuses expired, tampered, foreign-key, far-future and every-window (v1) values', async () => {
+    const value = await signBypassCookie(key, ['w-1', 'w-2'], now / 1000 + 3600);
+    expect(await verifyBypassCookie(key, value, now, 3600)).toEqual(['w-1', 'w-2']);
+    expect(await verifyBypassCookie(key, value, now + 3601_000, 3600)).toBeUndefined();
+    const [v, windows, exp, sig] = value.split('.') as [string, string, string, string];
+    expect(await verifyBypassCookie(key, `${v}.${windows}.${Number(exp) + 1}.${sig}`, now, 3600)).toBeUndefined();
+    // Another window named with the same signature: refused.
+    expect(await verifyBypassCookie(key, `${v}.w-1~w-3.${exp}.${sig}`, now, 3600)).toBeUndefined();
     const flipped = sig.slice(0, -2) + (sig.at(-2) === 'A' ? 'B' : 'A') + sig.at(-1);
-    expect(await verifyBypassCookie(key, `${v}.${exp}.${flipped}`, now, 3600)).toBe(false);
-    expect(await verifyBypassCookie('another-key-of-at-least-32-characters!!!', value, now, 3600)).toBe(false);
-    const farFuture = await signBypassCookie(key, now / 1000 + 86_400 * 365);
-    expect(await verifyBypassCookie(key, farFuture, now, 3600)).toBe(false);
-    expect(await verifyBypassCookie(key, 'garbage', now, 3600)).toBe(false);
+    expect(await verifyBypassCookie(key, `${v}.${windows}.${exp}.${flipped}`, now, 3600)).toBeUndefined();
+    expect(await verifyBypassCookie('another-key-of-at-least-32-characters!!!', value, now, 3600)).toBeUndefined();
+    const farFuture = await signBypassCookie(key, ['w-1'], now / 1000 + 86_400 * 365);
+    expect(await verifyBypassCookie(key, farFuture, now, 3600)).toBeUndefined();
+    expect(await verifyBypassCookie(key, `v1.${exp}.${sig}`, now, 3600)).toBeUndefined();
+    expect(await verifyBypassCookie(key, 'garbage', now, 3600)).toBeUndefined();
+    const many = await signBypassCookie(key, Array.from({ length: 12 }, (_, i) => `w-${i}`), now / 1000 + 60);
+    expect(await verifyBypassCookie(key, many, now, 3600)).toEqual(Array.from({ length: 8 }, (_, i) => `w-${i + 4}`));
+    await expect(signBypassCookie(key, ['a.b'], now / 1000 + 60)).rejects.toThrow(/window ids/);
   });
 
   it('is HttpOnly, SameSite=Lax and time-limited, and is read from a Cookie header', () => {
