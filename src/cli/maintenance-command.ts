@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { systemClock } from '../clock.js';
 import type { Config } from '../config.js';
-import { dateInZone, instantFromZoned } from '../maintenance/format-time.js';
-import { isoInZone } from '../time/zoned.js';
+import { dateInZone, instantsFromZoned } from '../maintenance/format-time.js';
+import { isoInZone, offsetMinutes, offsetText } from '../time/zoned.js';
 import { endAllMaintenance, startMaintenance, type MaintenanceActor } from '../maintenance/service.js';
 import { loadCurrentWindows } from '../maintenance/store.js';
 import { scopeText, windowInForce } from '../maintenance/window.js';
@@ -32,9 +32,21 @@ const options = {
 export function parseWhen(text: string, flag: string, now: Date, timeZone: string): Date {
   const value = text.trim();
   let ms: number | undefined;
-  if (/^\d{1,2}:\d{2}$/.test(value)) ms = instantFromZoned(dateInZone(now.getTime(), timeZone), value, timeZone);
-  else if (/^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2})?$/.test(value)) ms = instantFromZoned(value.slice(0, 10), value.slice(11), timeZone);
+  let local: { date: string; time: string } | undefined;
+  if (/^\d{1,2}:\d{2}$/.test(value)) local = { date: dateInZone(now.getTime(), timeZone), time: value };
+  else if (/^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2})?$/.test(value)) local = { date: value.slice(0, 10), time: value.slice(11) };
   else if (/(Z|[+-]\d{2}:\d{2})$/.test(value)) ms = Date.parse(value);
+  if (local) {
+    const instants = instantsFromZoned(local.date, local.time, timeZone);
+    const shown = `${local.date} ${local.time}`;
+    // Around a DST change a wall time may not exist or exist twice: refuse rather than guess, and say how to write it.
+    if (instants?.length === 0) throw new UsageError(`maintenance: ${flag} ${shown} does not exist in ${timeZone} (clocks skip it that night); give a time outside the skipped hour`);
+    if (instants && instants.length > 1) {
+      const spell = (t: number) => `${local!.date}T${local!.time.padStart(5, '0')}${offsetText(offsetMinutes(t, timeZone))}`;
+      throw new UsageError(`maintenance: ${flag} ${shown} happens twice in ${timeZone} (clocks go back that night); write ${instants.map(spell).join(' or ')}`);
+    }
+    ms = instants?.[0];
+  }
   if (ms === undefined || Number.isNaN(ms)) throw new UsageError(`maintenance: ${flag} must look like 15:15, 2020-03-31T15:15 or 2020-03-31T15:15:00+02:00`);
   return new Date(ms);
 }

@@ -1,4 +1,4 @@
-import { isoInZone, offsetMinutes, offsetText, pad, wallTimeIn } from '../time/zoned.js';
+import { instantsForWallTime, isoInZone, offsetMinutes, offsetText, pad, wallTimeIn } from '../time/zoned.js';
 
 // Month names come from Intl; one formatter per language and zone, as building one costs far more than using it.
 const dateFormatters = new Map<string, Intl.DateTimeFormat>();
@@ -18,18 +18,18 @@ export function formatForPeople(ms: number, timeZone: string, language: 'fr' | '
 }
 
 /**
- * A wall-clock time in the zone ("2020-03-31", "15:15") → the instant, as the CLI has always read it: with
- * the offset at the naive instant, corrected once. Exact outside DST changes; in Paris a repeated time is its
- * second occurrence and a skipped one is read with the winter offset.
+ * A wall-clock time in the zone ("2020-03-31", "15:15") → every instant at which the zone's clocks show it:
+ * one, none (skipped when clocks go forward) or two (repeated when they go back), earliest first; undefined
+ * when the text is not a date and time. Callers decide what an ambiguous time means, rather than guess.
  */
-export function instantFromZoned(date: string, time: string, timeZone: string): number | undefined {
+export function instantsFromZoned(date: string, time: string, timeZone: string): number[] | undefined {
   const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   const t = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(time);
   if (!d || !t) return undefined;
-  const naive = Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]), Number(t[1]), Number(t[2]), Number(t[3] ?? 0));
-  if (Number(t[1]) > 23 || Number(t[2]) > 59 || Number.isNaN(naive)) return undefined;
-  const guess = naive - offsetMinutes(naive, timeZone) * 60_000;
-  return naive - offsetMinutes(guess, timeZone) * 60_000;
+  const wall = { year: Number(d[1]), month: Number(d[2]), day: Number(d[3]), hour: Number(t[1]), minute: Number(t[2]), second: Number(t[3] ?? 0) };
+  const check = new Date(Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second));
+  if (wall.hour > 23 || wall.minute > 59 || wall.second > 59 || check.getUTCDate() !== wall.day || check.getUTCMonth() !== wall.month - 1) return undefined;
+  return instantsForWallTime(wall, timeZone);
 }
 
 /** Today's date in the zone, as YYYY-MM-DD. */

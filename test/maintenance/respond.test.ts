@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bypassCookieHeader, readBypassCookie, signBypassCookie, verifyBypassCookie } from '../../src/maintenance/bypass-cookie.js';
 import type { MaintenanceDecision } from '../../src/maintenance/decide.js';
-import { formatForPeople, instantFromZoned } from '../../src/maintenance/format-time.js';
+import { formatForPeople, instantsFromZoned } from '../../src/maintenance/format-time.js';
 import { isoInZone } from '../../src/time/zoned.js';
 import { maintenanceResponseParts, pickLanguage, prefersHtml } from '../../src/maintenance/respond.js';
 
@@ -64,9 +64,14 @@ describe('times in the zone', () => {
   it('formats and parses wall-clock times in Europe/Paris across the DST change', () => {
     expect(isoInZone(Date.parse('2020-03-31T09:45:00Z'), 'Europe/Paris')).toBe('2020-03-31T11:45:00+02:00');
     expect(isoInZone(Date.parse('2020-01-15T09:45:00Z'), 'Europe/Paris')).toBe('2020-01-15T10:45:00+01:00');
-    expect(new Date(instantFromZoned('2020-03-31', '15:15', 'Europe/Paris')!).toISOString()).toBe('2020-03-31T13:15:00.000Z');
-    expect(new Date(instantFromZoned('2020-01-15', '15:15', 'Europe/Paris')!).toISOString()).toBe('2020-01-15T14:15:00.000Z');
-    expect(instantFromZoned('2020-01-15', '25:00', 'Europe/Paris')).toBeUndefined();
+    const iso = (ms: number[] | undefined) => ms?.map((t) => new Date(t).toISOString());
+    expect(iso(instantsFromZoned('2020-03-31', '15:15', 'Europe/Paris'))).toEqual(['2020-03-31T13:15:00.000Z']);
+    expect(iso(instantsFromZoned('2020-01-15', '15:15', 'Europe/Paris'))).toEqual(['2020-01-15T14:15:00.000Z']);
+    // 29 March 2020: 02:30 never happened; 25 October 2020: 02:30 happened twice.
+    expect(instantsFromZoned('2020-03-29', '02:30', 'Europe/Paris')).toEqual([]);
+    expect(iso(instantsFromZoned('2020-10-25', '02:30', 'Europe/Paris'))).toEqual(['2020-10-25T00:30:00.000Z', '2020-10-25T01:30:00.000Z']);
+    expect(instantsFromZoned('2020-01-15', '25:00', 'Europe/Paris')).toBeUndefined();
+    expect(instantsFromZoned('2020-02-30', '10:00', 'Europe/Paris')).toBeUndefined();
     expect(formatForPeople(end, 'UTC', 'en')).toBe('31 March 2020, 13:15 (UTC+00:00)');
   });
 });
