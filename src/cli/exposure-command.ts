@@ -6,6 +6,8 @@ import { migrateToLatest } from '../db/migrate.js';
 import { openDatabase } from '../entry/open-database.js';
 import { ValidationError } from '../http/errors.js';
 import { checkPending } from '../exposure/check-pending.js';
+import { catchUpAlerts } from '../exposure/live-detection.js';
+import { createLogger } from '../logger.js';
 import { reportToCsv } from '../exposure/report-csv.js';
 import { buildExposureReport } from '../exposure/report.js';
 import { createSnapshot } from '../exposure/snapshots.js';
@@ -99,6 +101,7 @@ async function check(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
       burstGapSeconds: config.exposure.burstGapSeconds,
       now: () => systemClock.now(),
       onProgress: progressBar('check'),
+      onAlertOpened: catchUpAlerts({ config, clock: systemClock, logger: createLogger(config.logLevel) }),
     });
     console.error(`checked ${result.batches} batch(es) of ${result.streams} stream(s): ${result.illegitimate} illegitimate access(es) found and kept`);
     return 0;

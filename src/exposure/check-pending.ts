@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
-import { storeAccesses } from './alerts.js';
+import { storeAccesses, type StoredAlert } from './alerts.js';
 import type { IllegitimateAccess, Reason } from './entitlement-check.js';
 import { illegitimateAccesses } from './report-query.js';
 import { advanceMark, canonicalRoles } from './verdicts.js';
@@ -14,6 +14,8 @@ export interface PendingOptions {
   onProgress?: (done: number, total: number) => void;
   /** Only streams whose last batch is older than this (a stopped or crashed instance's); default: all. */
   idleForMs?: number;
+  /** Told of each alert the check opens (webhooks), as live detection tells of its own. */
+  onAlertOpened?: (alert: StoredAlert) => void | Promise<void>;
 }
 
 export interface PendingResult {
@@ -51,8 +53,10 @@ export async function checkPending(db: Db, options: PendingOptions): Promise<Pen
       const last = Math.min(first + step - 1, Number(stream.to_seq));
       const { found, xmin } = await checkBatches(db, stream.stream, first, last, roles);
       const mark = { stream: stream.stream, first, last, broadRoles: roles, xmin };
-      if (found.length > 0) await storeAccesses(db, found, options.burstGapSeconds, options.now(), mark);
-      else await advanceMark(db, mark, options.now());
+      if (found.length > 0) {
+        const alert = await storeAccesses(db, found, options.burstGapSeconds, options.now(), mark);
+        if (alert.opened) await options.onAlertOpened?.(alert);
+      } else await advanceMark(db, mark, options.now());
       result.batches += last - first + 1;
       result.illegitimate += found.length;
       options.onProgress?.(result.batches, total);

@@ -26,6 +26,14 @@ export interface DetectorOptions {
   onBreaker?: (scope: string) => void;
 }
 
+/**
+ * The webhook event of a newly opened alert: counts, times and the alert's id, never who (webhooks.ts).
+ * `detectedBy` says whether live detection saw it as it happened or a later check found it.
+ */
+export function alertOpenedEvent(alert: StoredAlert, detectedBy: 'live' | 'catch-up'): Record<string, unknown> {
+  return { type: 'exposure.alert.opened', detectedBy, alert: { id: alert.id, firstAt: alert.firstAt.toISOString(), accesses: alert.accesses } };
+}
+
 /** The affected scope: the first path segment all leaked routes share ("/espace", that is /espace and below), else the whole site. */
 export function affectedScope(routes: string[]): string {
   const firsts = new Set(routes.map((route) => route.split('/')[1] ?? ''));
@@ -64,7 +72,7 @@ export function createDetector(options: DetectorOptions) {
     if (alert.opened) {
       stats.alerts++;
       options.logger.warn('exposure alert opened', { alert: alert.id, accesses: alert.accesses });
-      await options.webhooks?.send({ type: 'exposure.alert.opened', alert: { id: alert.id, firstAt: alert.firstAt.toISOString(), accesses: alert.accesses } });
+      await options.webhooks?.send(alertOpenedEvent(alert, 'live'));
     }
     if (settings.breakerThreshold > 0 && options.startMaintenance) await breaker(alert, found, now);
   }

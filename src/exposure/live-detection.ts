@@ -3,9 +3,25 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import { startMaintenance, systemActor } from '../maintenance/service.js';
+import type { StoredAlert } from './alerts.js';
 import { checkPending } from './check-pending.js';
-import { createDetector, type Detector, type DetectorOptions } from './detector.js';
-import { createWebhookSender } from '../http/signed-webhooks.js';
+import { alertOpenedEvent, createDetector, type Detector, type DetectorOptions } from './detector.js';
+import { createWebhookSender, type WebhookSender } from '../http/signed-webhooks.js';
+
+/** The exposure webhooks as configured (VIGIE_EXPOSURE_WEBHOOKS): live detection, the catch-up and `vigie exposure check` share them. */
+export function exposureWebhooks(deps: { config: Config; clock: Clock; logger: Logger }): WebhookSender {
+  const { webhooks, webhookSecret } = deps.config.exposure;
+  return createWebhookSender({ urls: webhooks, secret: webhookSecret, logger: deps.logger, now: () => deps.clock.now() });
+}
+
+/** What a check after the fact does with an alert it opened: log it and tell the webhooks. */
+export function catchUpAlerts(deps: { config: Config; clock: Clock; logger: Logger }): (alert: StoredAlert) => Promise<void> {
+  const webhooks = exposureWebhooks(deps);
+  return async (alert) => {
+    deps.logger.warn('exposure alert opened by a check after the fact', { alert: alert.id, accesses: alert.accesses });
+    await webhooks.send(alertOpenedEvent(alert, 'catch-up'));
+  };
+}
 
 /**
  * Live detection as an entry wires it: pass `onBatchCommitted` to the AccessLogWriter
@@ -24,7 +40,7 @@ export function createLiveDetection(
     logger,
     settings,
     ...hooks,
-    webhooks: createWebhookSender({ urls: settings.webhooks, secret: settings.webhookSecret, logger, now: () => clock.now() }),
+    webhooks: exposureWebhooks(deps),
     ...(settings.breakerThreshold > 0
       ? {
           startMaintenance: async ({ reason, scope }) => {
@@ -45,11 +61,12 @@ export function startCatchUp(
   timing: { everyMs: number; idleForMs: number } = { everyMs: 60_000, idleForMs: 300_000 },
 ): () => void {
   const { config, db, clock, logger } = deps;
+  const onAlertOpened = catchUpAlerts(deps);
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    checkPending(db, { broadRoles: config.exposure.broadRoles, burstGapSeconds: config.exposure.burstGapSeconds, now: () => clock.now(), idleForMs: timing.idleForMs })
+    checkPending(db, { broadRoles: config.exposure.broadRoles, burstGapSeconds: config.exposure.burstGapSeconds, now: () => clock.now(), idleForMs: timing.idleForMs, onAlertOpened })
       .then((result) => {
         if (result.batches > 0) logger.warn('exposure catch-up checked batches live detection had not', { batches: result.batches, illegitimate: result.illegitimate });
       })

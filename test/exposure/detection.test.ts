@@ -1,43 +1,33 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import { createDetector } from '../../src/exposure/detector.js';
 import { readEntitlements, upsertEntitlements } from '../../src/exposure/relations.js';
-import { createWebhookSender, signatureHeader } from '../../src/http/signed-webhooks.js';
+import { createWebhookSender } from '../../src/http/signed-webhooks.js';
 import { silentLogger } from '../../src/logger.js';
 import { engines, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { testApp, testConfig } from '../helpers/test-app.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 import { access, openWriter } from './log.js';
 
 const secret = 'webhook-secret-0123456789';
 
 describe.each(engines())('live detection (%s)', (engine) => {
   let t: TestDatabase;
-  let hooks: Server;
-  const received: { body: string; signature: string | undefined }[] = [];
-  let port = 0;
+  let hooks: WebhookReceiver;
   beforeAll(async () => {
     t = await openTestDatabase(engine);
-    hooks = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk) => (body += chunk));
-      req.on('end', () => {
-        received.push({ body, signature: req.headers[signatureHeader.toLowerCase()] as string | undefined });
-        res.writeHead(204).end();
-      });
-    });
-    port = await new Promise<number>((resolve) => hooks.listen(0, '127.0.0.1', () => resolve((hooks.address() as { port: number }).port)));
+    hooks = await startWebhookReceiver();
     const input = readEntitlements({ relations: [{ principal: 'P1', subject: 'C1', validFrom: '2019-01-01T00:00:00Z' }] }, 'Europe/Paris');
     await upsertEntitlements({ db: t.db, clock: systemClock }, { ...input, roles: [], source: 'test' }, { subject: 'sync', roles: [], reason: 'test' });
   }, 180_000); // migrations on the embedded engine are slow on a busy machine
   afterAll(async () => {
-    await new Promise((resolve) => hooks.close(resolve));
+    await hooks.close();
     await t.close();
   });
 
   it('stores one alert per burst and sends signed webhooks without personal data', async () => {
-    const config = testConfig({ VIGIE_EXPOSURE_WEBHOOKS: `http://127.0.0.1:${port}/hook`, VIGIE_EXPOSURE_WEBHOOK_SECRET: secret });
+    const config = testConfig({ VIGIE_EXPOSURE_WEBHOOKS: hooks.url, VIGIE_EXPOSURE_WEBHOOK_SECRET: secret });
     const detector = createDetector({
       db: t.db,
       clock: systemClock,
@@ -61,10 +51,10 @@ describe.each(engines())('live detection (%s)', (engine) => {
       ['2020-03-31T10:30:00.000Z', '2020-03-31T10:30:00.000Z', 1],
     ]);
     expect(detector.stats()).toMatchObject({ illegitimate: 4, alerts: 2, failures: 0 });
-    expect(received).toHaveLength(2);
-    for (const { body, signature } of received) {
+    expect(hooks.received).toHaveLength(2);
+    for (const { body, signature } of hooks.received) {
       expect(signature).toBe(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
-      expect(JSON.parse(body)).toMatchObject({ type: 'exposure.alert.opened' });
+      expect(JSON.parse(body)).toMatchObject({ type: 'exposure.alert.opened', detectedBy: 'live' });
       expect(body).not.toMatch(/"P\d|"C\d/);
     }
   });

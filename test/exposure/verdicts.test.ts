@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import { checkPending } from '../../src/exposure/check-pending.js';
@@ -12,6 +13,7 @@ import { parseWindow } from '../../src/exposure/window.js';
 import { silentLogger } from '../../src/logger.js';
 import { engines, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { testConfig } from '../helpers/test-app.js';
+import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
 import { access, openWriter, writeRecords } from './log.js';
 
 const zone = 'Europe/Paris';
@@ -120,24 +122,33 @@ describe.each(engines())('kept verdicts (%s)', (engine) => {
     const writerAt = (now: Date) =>
       new AccessLogWriter({ db: t.db, crypto: createWebAuditCrypto('test-audit-key-test-audit-key-0123'), clock: { now: () => now }, logger: silentLogger, mode: 'strict', timeoutMs: 5_000, maxBatch: 500 });
     const crashed = writerAt(new Date(Date.now() - 3_600_000)); // an instance that stopped an hour ago, unchecked
-    await crashed.record(access('2020-03-31T10:08:00Z', 'P7', ['C7']));
+    // Days after the other tests' accesses: a burst of its own, so the catch-up opens an alert.
+    await crashed.record(access('2020-04-05T10:08:00Z', 'P7', ['C7']));
     await crashed.close();
     const active = writerAt(new Date()); // an instance still writing: its own live detection's job
     await active.record(access('2020-03-31T10:09:00Z', 'P8', ['C8']));
     await active.close();
     const streams = await t.db.selectFrom('audit_batch').select('stream').where('stream', 'not in', t.db.selectFrom('exposure_check_mark').select('stream')).execute();
     expect(streams).toHaveLength(2);
-    const config = testConfig({ VIGIE_EXPOSURE_BROAD_ROLES: 'agent' });
+    const hooks = await startWebhookReceiver();
+    const secret = 'catch-up-webhook-secret-0123';
+    const config = testConfig({ VIGIE_EXPOSURE_BROAD_ROLES: 'agent', VIGIE_EXPOSURE_WEBHOOKS: hooks.url, VIGIE_EXPOSURE_WEBHOOK_SECRET: secret });
     const stop = startCatchUp({ config, db: t.db, clock: systemClock, logger: silentLogger }, { everyMs: 50, idleForMs: 600_000 });
     try {
       const started = performance.now();
-      while ((await t.db.selectFrom('exposure_alert_access').select('subject').where('receiver', '=', 'P7').execute()).length === 0) {
+      while ((await t.db.selectFrom('exposure_alert_access').select('subject').where('receiver', '=', 'P7').execute()).length === 0 || hooks.received.length === 0) {
         expect(performance.now() - started).toBeLessThan(10_000);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     } finally {
       stop();
+      await hooks.close();
     }
+    // The alert the catch-up opened is told to the webhooks, signed, without who.
+    const [hook] = hooks.received;
+    expect(hook!.signature).toBe(`sha256=${createHmac('sha256', secret).update(hook!.body).digest('hex')}`);
+    expect(JSON.parse(hook!.body)).toMatchObject({ type: 'exposure.alert.opened', detectedBy: 'catch-up', alert: { accesses: 1 } });
+    expect(hook!.body).not.toMatch(/P7|C7/);
     const marked = await t.db.selectFrom('exposure_check_mark').select('stream').where('stream', 'in', streams.map((s) => s.stream)).execute();
     expect(marked).toHaveLength(1);
     expect(await t.db.selectFrom('exposure_alert_access').select('subject').where('receiver', '=', 'P8').execute()).toEqual([]);
