@@ -12,8 +12,12 @@ export interface PendingOptions {
   /** Batches checked per statement (memory and progress; the result does not depend on it). */
   batchesPerStep?: number;
   onProgress?: (done: number, total: number) => void;
-  /** Only streams whose last batch is older than this (a stopped or crashed instance's); default: all. */
-  idleForMs?: number;
+  /**
+   * Only streams whose first unchecked batch is older than this; default: all. A crashed instance's stream
+   * qualifies, and so does a running one whose live check failed (its mark holds until someone checks), while
+   * a stream that live detection is keeping up with does not.
+   */
+  uncheckedForMs?: number;
   /** Told of each alert the check opens (webhooks), as live detection tells of its own. */
   onAlertOpened?: (alert: StoredAlert) => void | Promise<void>;
 }
@@ -36,14 +40,19 @@ export async function checkPending(db: Db, options: PendingOptions): Promise<Pen
   const roles = canonicalRoles(options.broadRoles);
   const step = Math.max(1, options.batchesPerStep ?? 2000);
   // Streams with a mark under other roles are left alone: reports check those records themselves.
-  const idle = options.idleForMs === undefined ? sql`` : sql`and last.at < ${new Date(options.now().getTime() - options.idleForMs).toISOString()}::timestamptz`;
+  // The first unchecked batch must exist and be old enough: its commit time, found through the primary key.
+  const old =
+    options.uncheckedForMs === undefined
+      ? sql``
+      : sql`and exists (select 1 from audit_batch f where f.stream = s.id and f.seq = coalesce(m.seq, 0) + 1
+          and f.at < ${new Date(options.now().getTime() - options.uncheckedForMs).toISOString()}::timestamptz)`;
   // Each stream's last batch through the primary key: no scan of the whole batch table (serve runs this every minute).
   const { rows: streams } = await sql<{ stream: string; from_seq: string; to_seq: string }>`
     select s.id as stream, coalesce(m.seq, 0) + 1 as from_seq, last.seq as to_seq
     from audit_stream s
     left join exposure_check_mark m on m.stream = s.id
     cross join lateral (select b.seq, b.at from audit_batch b where b.stream = s.id order by b.seq desc limit 1) last
-    where (m.stream is null or (m.broad_roles = ${roles}::text[] and last.seq > m.seq)) ${idle}
+    where (m.stream is null or (m.broad_roles = ${roles}::text[] and last.seq > m.seq)) ${old}
     order by s.id`.execute(db);
   const total = streams.reduce((sum, s) => sum + Number(s.to_seq) - Number(s.from_seq) + 1, 0);
   const result: PendingResult = { streams: streams.length, batches: 0, illegitimate: 0 };

@@ -52,13 +52,15 @@ export function createLiveDetection(
 }
 
 /**
- * The catch-up a serving instance runs (`vigie exposure check` on a timer): the batches of streams idle
- * for `idleForMs` that live detection never checked (an instance that crashed between a commit and its
- * check, or ran with detection off). Active streams are left to their own live detection.
+ * The catch-up a serving instance runs (`vigie exposure check` on a timer): every stream whose first batch
+ * live detection has not checked is older than `uncheckedForMs`: an instance that crashed between a commit and
+ * its check, one that ran with detection off, or a running one whose check of a batch failed (the database
+ * was away): its mark would otherwise hold, and every report would check that stream's later records again.
+ * Streams that live detection keeps up with are left to it.
  */
 export function startCatchUp(
   deps: { config: Config; db: Db; clock: Clock; logger: Logger },
-  timing: { everyMs: number; idleForMs: number } = { everyMs: 60_000, idleForMs: 300_000 },
+  timing: { everyMs: number; uncheckedForMs: number } = { everyMs: 60_000, uncheckedForMs: 300_000 },
 ): () => void {
   const { config, db, clock, logger } = deps;
   const onAlertOpened = catchUpAlerts(deps);
@@ -66,7 +68,7 @@ export function startCatchUp(
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    checkPending(db, { broadRoles: config.exposure.broadRoles, burstGapSeconds: config.exposure.burstGapSeconds, now: () => clock.now(), idleForMs: timing.idleForMs, onAlertOpened })
+    checkPending(db, { broadRoles: config.exposure.broadRoles, burstGapSeconds: config.exposure.burstGapSeconds, now: () => clock.now(), uncheckedForMs: timing.uncheckedForMs, onAlertOpened })
       .then((result) => {
         if (result.batches > 0) logger.warn('exposure catch-up checked batches live detection had not', { batches: result.batches, illegitimate: result.illegitimate });
       })

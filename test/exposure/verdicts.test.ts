@@ -133,7 +133,7 @@ describe.each(engines())('kept verdicts (%s)', (engine) => {
     const hooks = await startWebhookReceiver();
     const secret = 'catch-up-webhook-secret-0123';
     const config = testConfig({ VIGIE_EXPOSURE_BROAD_ROLES: 'agent', VIGIE_EXPOSURE_WEBHOOKS: hooks.url, VIGIE_EXPOSURE_WEBHOOK_SECRET: secret });
-    const stop = startCatchUp({ config, db: t.db, clock: systemClock, logger: silentLogger }, { everyMs: 50, idleForMs: 600_000 });
+    const stop = startCatchUp({ config, db: t.db, clock: systemClock, logger: silentLogger }, { everyMs: 50, uncheckedForMs: 600_000 });
     try {
       const started = performance.now();
       while ((await t.db.selectFrom('exposure_alert_access').select('subject').where('receiver', '=', 'P7').execute()).length === 0 || hooks.received.length === 0) {
@@ -152,6 +152,27 @@ describe.each(engines())('kept verdicts (%s)', (engine) => {
     const marked = await t.db.selectFrom('exposure_check_mark').select('stream').where('stream', 'in', streams.map((s) => s.stream)).execute();
     expect(marked).toHaveLength(1);
     expect(await t.db.selectFrom('exposure_alert_access').select('subject').where('receiver', '=', 'P8').execute()).toEqual([]);
+  });
+
+  it("the catch-up also checks a running instance's batch whose live check failed, once it is old enough", async () => {
+    let now = new Date(Date.now() - 3_600_000);
+    const writer = new AccessLogWriter({ db: t.db, crypto: createWebAuditCrypto('test-audit-key-test-audit-key-0123'), clock: { now: () => now }, logger: silentLogger, mode: 'strict', timeoutMs: 5_000, maxBatch: 500 });
+    await writer.record(access('2020-04-06T10:00:00Z', 'P1', ['C1'])); // batch 1: checked live
+    await writer.record(access('2020-04-06T10:01:00Z', 'P9', ['C9'])); // batch 2: its live check failed
+    now = new Date();
+    await writer.record(access('2020-04-06T10:02:00Z', 'P1', ['C1'])); // batch 3: checked live, but the mark held at 1
+    const { stream } = writer.stats();
+    await writer.close();
+    await advanceMark(t.db, { stream, first: 1, last: 1, broadRoles: ['agent'], xmin: null }, new Date());
+    await advanceMark(t.db, { stream, first: 3, last: 3, broadRoles: ['agent'], xmin: null }, new Date());
+    const markOf = async () => Number((await t.db.selectFrom('exposure_check_mark').select('seq').where('stream', '=', stream).executeTakeFirstOrThrow()).seq);
+    expect(await markOf()).toBe(1);
+    const pending = (uncheckedForMs: number) => checkPending(t.db, { broadRoles: ['agent'], burstGapSeconds: 1800, now: () => new Date(), uncheckedForMs });
+    await pending(2 * 3_600_000); // batch 2 is an hour old: not yet
+    expect(await markOf()).toBe(1);
+    await pending(600_000); // older than ten minutes: checked, with what follows it
+    expect(await markOf()).toBe(3);
+    expect(await t.db.selectFrom('exposure_alert_access').select('subject').where('receiver', '=', 'P9').execute()).toEqual([{ subject: 'C9' }]);
   });
 
   it('moves a mark only over batches that follow it', async () => {
