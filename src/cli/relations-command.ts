@@ -54,7 +54,7 @@ export const relationsCommand: Command = {
         { relations: parsed.relations, roles: [], source: values.source ?? `csv:${basename(file)}` },
         { subject: values.actor ?? env.USER ?? userInfo().username, roles: ['cli'], reason: values.reason ?? `relations import ${basename(file)}` },
       );
-      console.log(`imported ${result.relations} relation(s) from ${file}${parsed.badLines > 0 ? `; ${parsed.badLines} bad line(s) skipped` : ''}`);
+      console.log(`imported ${result.relations} relation(s) from ${file} (${result.changed.relations} new or changed)${parsed.badLines > 0 ? `; ${parsed.badLines} bad line(s) skipped` : ''}`);
       return 0;
     } finally {
       await db.destroy();

@@ -45,9 +45,25 @@ describe.each(engines())('exposure API (%s)', (engine) => {
       roles: [{ principal: 'agent-1', role: 'agent', validFrom: '2020-01-01T00:00:00Z' }],
     }, ['admin']);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ relations: 1, roles: 1 });
+    expect(await response.json()).toEqual({ relations: 1, roles: 1, changed: { relations: 1, roles: 1 } });
     const action = await t.db.selectFrom('staff_action').selectAll().where('action', '=', 'exposure.relations.upsert').executeTakeFirstOrThrow();
     expect(action).toMatchObject({ actor: 'alice', reason: 'nightly sync' });
+    // The next night's sync sends the same rows, one relation ended and a new one: only those two are written.
+    const stored = async () => t.db.selectFrom('exposure_relation').select(['principal', 'subject', 'valid_to', 'source', 'updated_at']).orderBy('subject').execute();
+    const before = await stored();
+    const again = await post('/exposure/relations', {
+      reason: 'nightly sync',
+      source: 'pajemploi-2',
+      relations: [
+        { principal: 'P1', subject: 'C1', validFrom: '2019-01-01 00:00' },
+        { principal: 'P1', subject: 'C2', validFrom: '2019-01-01 00:00', validTo: '2020-02-01 00:00' },
+      ],
+      roles: [{ principal: 'agent-1', role: 'agent', validFrom: '2020-01-01T00:00:00Z' }],
+    }, ['admin']);
+    expect(await again.json()).toEqual({ relations: 2, roles: 1, changed: { relations: 1, roles: 0 } });
+    const after = await stored();
+    expect(after[0]).toEqual(before[0]); // C1 untouched: same source and time as when it was first stored
+    expect(after[1]).toMatchObject({ subject: 'C2', source: 'pajemploi-2' });
   });
 
   it('answers the report to dpo and auditor, not to sre; bad windows name the field', async () => {

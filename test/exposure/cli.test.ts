@@ -50,7 +50,7 @@ describe('vigie relations import / vigie exposure report', { timeout: 120_000 },
   it('imports the good lines with --skip-bad-lines', async () => {
     const file = join(dir, 'bad.csv');
     expect(await main(['relations', 'import', file, '--skip-bad-lines'], env)).toBe(0);
-    expect(logs.at(-1)).toBe(`imported 1 relation(s) from ${file}; 3 bad line(s) skipped`);
+    expect(logs.at(-1)).toBe(`imported 1 relation(s) from ${file} (1 new or changed); 3 bad line(s) skipped`);
     expect(Number(await count())).toBe(1);
   });
 

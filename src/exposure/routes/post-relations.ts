@@ -33,7 +33,15 @@ const route = defineRoute({
   responses: {
     200: {
       description: 'Stored',
-      content: { 'application/json': { schema: z.object({ relations: z.number().int(), roles: z.number().int() }) } },
+      content: {
+        'application/json': {
+          schema: z.object({
+            relations: z.number().int(),
+            roles: z.number().int(),
+            changed: z.object({ relations: z.number().int(), roles: z.number().int() }).openapi({ description: 'Inserted or changed; rows sent as already stored are not written' }),
+          }),
+        },
+      },
     },
   },
 });
