@@ -6,7 +6,8 @@
  *     (keepalive upstream, access_log on) in front of the same origin (target ≥ 35 % of nginx);
  *  3. the time to generate and insert synthetic records through the real writer.
  * Settings: BENCH_DATABASE_URL, BENCH_AUDIT_ROUNDS (3), BENCH_AUDIT_SECONDS (8), BENCH_AUDIT_CONNECTIONS (128),
- * BENCH_AUDIT_ROWS (1000000; the issue's figure is 10000000).
+ * BENCH_AUDIT_ROWS (1000000; the issue's figure is 10000000), BENCH_AUDIT_ONLY (route, gateway or generator:
+ * one part alone).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -29,6 +30,9 @@ const rounds = Number(process.env.BENCH_AUDIT_ROUNDS ?? 3);
 const seconds = Number(process.env.BENCH_AUDIT_SECONDS ?? 8);
 const connections = Number(process.env.BENCH_AUDIT_CONNECTIONS ?? 128);
 const generatedRows = Number(process.env.BENCH_AUDIT_ROWS ?? 1_000_000);
+const only = process.env.BENCH_AUDIT_ONLY;
+if (only !== undefined && !['route', 'gateway', 'generator'].includes(only)) throw new Error('BENCH_AUDIT_ONLY must be route, gateway or generator');
+const runs = (part: string) => only === undefined || only === part;
 
 interface Child {
   process: ChildProcess;
@@ -197,67 +201,72 @@ export const auditBenchmark: Benchmark = {
 
       // 1. The PostgreSQL-reading route, three ways.
       const services = [];
-      for (const mode of ['none', 'strict', 'async']) {
+      for (const mode of runs('route') ? ['none', 'strict', 'async'] : []) {
         const port = await freePort();
         children.push(await start('node', ['--import', 'tsx', 'bench/audit-service.ts', mode, String(port), databaseUrl, schema], {}, /ready/));
         services.push({ name: mode === 'none' ? 'no log' : mode, url: `http://127.0.0.1:${port}`, pid: children.at(-1)!.process.pid });
       }
-      await compare('route reading one row', services, script, 'no log');
+      if (services.length > 0) await compare('route reading one row', services, script, 'no log');
       for (const child of children.splice(0)) await child.stop();
 
-      // 2. Gateway: Vigie (maintenance + strict log) vs nginx proxy_pass, both in front of the same origin.
-      const originPort = await freePort();
-      const nginxPort = await freePort();
-      const vigiePort = await freePort();
-      const origin = nginxConfig(dir, 'origin', `  access_log off;
-  server { listen 127.0.0.1:${originPort}; location / { default_type application/json;
-    add_header Vigie-Data-Subjects "p-1, p-2"; add_header Vigie-Data-Categories "identity, contact"; add_header Vigie-Produced-For "u-1";
-    return 200 '{"id":"p-1","name":"Person 1","email":"person1@example.org"}'; } }`);
-      const proxy = nginxConfig(dir, 'proxy', `  access_log ${dir}/proxy-access.log;
-  upstream origin { server 127.0.0.1:${originPort}; keepalive 128; }
-  server { listen 127.0.0.1:${nginxPort}; location / { proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; } }`);
-      children.push(await start('/usr/sbin/nginx', ['-p', dir, '-c', origin, '-g', 'daemon off;'], {}, undefined));
-      const nginxProxy = await start('/usr/sbin/nginx', ['-p', dir, '-c', proxy, '-g', 'daemon off;'], {}, undefined);
-      children.push(nginxProxy);
-      const url = new URL(databaseUrl);
-      url.searchParams.set('options', `-c search_path=${schema}`);
-      children.push(
-        await start('node', ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
-          PORT: String(vigiePort),
-          HOST: '127.0.0.1',
-          DATABASE_URL: url.toString(),
-          VIGIE_UPSTREAM: `http://127.0.0.1:${originPort}`,
-          VIGIE_AUDIT_KEY: 'bench-audit-key-of-at-least-32-characters',
-          VIGIE_DATA_DIR: join(dir, 'vigie'),
-          VIGIE_LOG_LEVEL: 'warn',
-          // The issue's comparison is maintenance + strict log; every bench response would be an "exposure"
-          // (anonymous clients, data produced for u-1), which live detection would store one by one.
-          VIGIE_EXPOSURE_LIVE: 'false',
-        }, undefined),
-      );
-      await waitForPort(`http://127.0.0.1:${vigiePort}/_vigie/healthz`);
-      await waitForPort(`http://127.0.0.1:${nginxPort}/`);
-      const gateway = await compare(
-        'gateway',
-        [
-          { name: 'nginx proxy_pass', url: `http://127.0.0.1:${nginxPort}`, pid: nginxProxy.process.pid },
-          { name: 'vigie gateway (strict)', url: `http://127.0.0.1:${vigiePort}`, pid: children.at(-1)!.process.pid },
-        ],
-        script,
-        'nginx proxy_pass',
-      );
-      const { rows } = await sql<{ count: string }>`select count(*) as count from access_log`.execute(db);
-      console.log(`gateway: ${rows[0]?.count} records written by Vigie during the runs (${gateway.get('vigie gateway (strict)')!.length} measured runs + warm-up)\n`);
-      for (const child of children.splice(0)) await child.stop();
+      if (runs('gateway')) {
+        // 2. Gateway: Vigie (maintenance + strict log) vs nginx proxy_pass, both in front of the same origin.
+        const originPort = await freePort();
+        const nginxPort = await freePort();
+        const vigiePort = await freePort();
+        const origin = nginxConfig(dir, 'origin', `  access_log off;
+    server { listen 127.0.0.1:${originPort}; location / { default_type application/json;
+      add_header Vigie-Data-Subjects "p-1, p-2"; add_header Vigie-Data-Categories "identity, contact"; add_header Vigie-Produced-For "u-1";
+      return 200 '{"id":"p-1","name":"Person 1","email":"person1@example.org"}'; } }`);
+        const proxy = nginxConfig(dir, 'proxy', `  access_log ${dir}/proxy-access.log;
+    upstream origin { server 127.0.0.1:${originPort}; keepalive 128; }
+    server { listen 127.0.0.1:${nginxPort}; location / { proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; } }`);
+        children.push(await start('/usr/sbin/nginx', ['-p', dir, '-c', origin, '-g', 'daemon off;'], {}, undefined));
+        const nginxProxy = await start('/usr/sbin/nginx', ['-p', dir, '-c', proxy, '-g', 'daemon off;'], {}, undefined);
+        children.push(nginxProxy);
+        const url = new URL(databaseUrl);
+        url.searchParams.set('options', `-c search_path=${schema}`);
+        children.push(
+          await start('node', ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+            PORT: String(vigiePort),
+            HOST: '127.0.0.1',
+            DATABASE_URL: url.toString(),
+            VIGIE_UPSTREAM: `http://127.0.0.1:${originPort}`,
+            VIGIE_AUDIT_KEY: 'bench-audit-key-of-at-least-32-characters',
+            VIGIE_DATA_DIR: join(dir, 'vigie'),
+            VIGIE_LOG_LEVEL: 'warn',
+            // The issue's comparison is maintenance + strict log; every bench response would be an "exposure"
+            // (anonymous clients, data produced for u-1), which live detection would store one by one.
+            VIGIE_EXPOSURE_LIVE: 'false',
+          }, undefined),
+        );
+        await waitForPort(`http://127.0.0.1:${vigiePort}/_vigie/healthz`);
+        await waitForPort(`http://127.0.0.1:${nginxPort}/`);
+        const gateway = await compare(
+          'gateway',
+          [
+            { name: 'nginx proxy_pass', url: `http://127.0.0.1:${nginxPort}`, pid: nginxProxy.process.pid },
+            { name: 'vigie gateway (strict)', url: `http://127.0.0.1:${vigiePort}`, pid: children.at(-1)!.process.pid },
+          ],
+          script,
+          'nginx proxy_pass',
+        );
+        const { rows } = await sql<{ count: string }>`select count(*) as count from access_log`.execute(db);
+        console.log(`gateway: ${rows[0]?.count} records written by Vigie during the runs (${gateway.get('vigie gateway (strict)')!.length} measured runs + warm-up)\n`);
+        for (const child of children.splice(0)) await child.stop();
 
-      // 3. The generator through the real writer (batches of 5000, chained, one statement each).
-      const result = await generateAccessLog(db, createNodeAuditCrypto('bench-audit-key-of-at-least-32-characters'), {
-        rows: generatedRows,
-        days: 30,
-        from: new Date('2026-10-01T00:00:00Z'),
-        seed: 7,
-      });
-      console.log(`generator: ${result.rows} rows in ${result.seconds} s (${result.rowsPerSecond} rows/s); 10 million rows at this rate: ${Math.round(10_000_000 / result.rowsPerSecond)} s`);
+      }
+
+      if (runs('generator')) {
+        // 3. The generator through the real writer (batches of 5000, chained, one statement each).
+        const result = await generateAccessLog(db, createNodeAuditCrypto('bench-audit-key-of-at-least-32-characters'), {
+          rows: generatedRows,
+          days: 30,
+          from: new Date('2026-10-01T00:00:00Z'),
+          seed: 7,
+        });
+        console.log(`generator: ${result.rows} rows in ${result.seconds} s (${result.rowsPerSecond} rows/s); 10 million rows at this rate: ${Math.round(10_000_000 / result.rowsPerSecond)} s`);
+      }
       console.log(`load: wrk -t1 -c${connections}, ${seconds} s per run, ${rounds} rounds, order alternating`);
     } finally {
       for (const child of children) await child.stop();
