@@ -118,7 +118,7 @@ describe.each(cases)('gateway mode on %s (%s)', (engine, kind) => {
     ]);
     // Written once (the second page view declared nothing new), as done by the origin; the bad item ignored.
     const actions = await test.db.selectFrom('staff_action').select(['actor', 'target']).where('action', '=', 'exposure.relations.upsert').execute();
-    expect(actions).toEqual([{ actor: 'origin', target: 'origin-header: 1 relation(s), 0 role(s)' }]);
+    expect(actions).toEqual([{ actor: 'origin', target: 'origin-header: 1 relation(s), 0 role(s); changed 1 relation(s), 0 role(s)' }]);
     // The records of those pages: live detection checked them after the relation was stored, and found nothing.
     const [row] = await recordOf(`rel-${kind.length}-1`);
     expect(row).toMatchObject({ principal: 'parent-1', subjects: ['parent-1', 'minder-1'] });
