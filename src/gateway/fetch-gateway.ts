@@ -46,16 +46,18 @@ export function proxyToUpstream(options: FetchGatewayOptions): MiddlewareHandler
     headers.set('x-forwarded-host', url.host);
     headers.set('x-request-id', requestId);
     let answer: Response;
-    // The bound is on the origin's answer (headers), not on streaming the body afterwards.
+    // The bound is on the origin's answer (headers), not on streaming the body afterwards. The client leaving
+    // (the request's own signal, on Node and Workers) cancels the request to the origin too.
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), upstream.timeoutMs);
+    const signal = AbortSignal.any([abort.signal, c.req.raw.signal]);
     try {
       const hasBody = c.req.method !== 'GET' && c.req.method !== 'HEAD';
       answer = await fetch(`${base}${url.pathname}${url.search}`, {
         method: c.req.method,
         headers,
         redirect: 'manual',
-        signal: abort.signal,
+        signal,
         ...(hasBody ? { body: c.req.raw.body, duplex: 'half' } : {}),
       } as RequestInit);
     } catch {

@@ -158,6 +158,21 @@ describe.each(cases)('gateway mode on %s (%s)', (engine, kind) => {
     expect((await stream.arrayBuffer()).byteLength).toBe(40 * 256 * 1024);
   });
 
+  it('cancels the request to the origin when the client leaves, without waiting for the timeout', async () => {
+    const before = origin.slowAbandoned();
+    const client = new AbortController();
+    const started = performance.now();
+    const pending = fetch(`${base}/slow`, { signal: client.signal }).catch(() => 'aborted');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    client.abort();
+    expect(await pending).toBe('aborted');
+    while (origin.slowAbandoned() === before) {
+      // The upstream timeout is 1.5 s here: closing sooner shows the client's departure was passed on.
+      expect(performance.now() - started).toBeLessThan(1_000);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  });
+
   it('answers 502 when the origin is down and 504 when it is too slow, as problems', async () => {
     const slow = await fetch(`${base}/slow`);
     expect(slow.status).toBe(504);

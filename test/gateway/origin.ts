@@ -6,6 +6,8 @@ export interface TestOrigin {
   url: string;
   /** Headers of the last request the origin received. */
   last(): IncomingHttpHeaders;
+  /** Requests to /slow whose connection was closed while the origin was still working on them. */
+  slowAbandoned(): number;
   close(): Promise<void>;
 }
 
@@ -16,6 +18,7 @@ export interface TestOrigin {
  */
 export async function startTestOrigin(): Promise<TestOrigin> {
   let lastHeaders: IncomingHttpHeaders = {};
+  let slowAbandoned = 0;
   const server: Server = createServer((req, res) => {
     lastHeaders = req.headers;
     const url = new URL(req.url ?? '/', 'http://origin');
@@ -75,7 +78,10 @@ export async function startTestOrigin(): Promise<TestOrigin> {
       }, 2);
       return;
     }
-    if (url.pathname === '/slow') return; // never answers
+    if (url.pathname === '/slow') {
+      res.on('close', () => slowAbandoned++); // never answers
+      return;
+    }
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.end('public page');
   });
@@ -84,6 +90,7 @@ export async function startTestOrigin(): Promise<TestOrigin> {
   return {
     url: `http://127.0.0.1:${port}`,
     last: () => lastHeaders,
+    slowAbandoned: () => slowAbandoned,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
