@@ -192,21 +192,22 @@ export class AccessLogWriter {
         this.head = genesisHash;
       }
       const prevHash = this.head;
+      // Each record is serialised once: the canonical row is hashed, then stored as it is (insert-batch.ts).
+      const rows = batch.map((p) => canonicalRow(p.record));
       // Synchronous hashing (Node) avoids a promise per record; WebCrypto's promises are awaited together.
-      const computed = batch.map((p) => hashing.sha256Hex(canonicalRow(p.record)));
+      const computed = rows.map((row) => hashing.sha256Hex(row));
       const digests = computed.every((d): d is string => typeof d === 'string') ? computed : await Promise.all(computed);
       const rowDigests = digests.map((d) => d.slice(0, rowDigestHexLength)).join('');
       const at = clock.now();
       const hash = await hashing.sha256Hex(batchHashInput({ stream, seq, at, prevHash, rowDigests }));
-      const records = batch.map((p) => p.record);
-      await insertBatch(this.options.db, { stream, seq, at, prevHash, hash, rowDigests, records, ...(streamStart ? { streamStart } : {}) });
+      await insertBatch(this.options.db, { stream, seq, at, prevHash, hash, rowDigests, rows, ...(streamStart ? { streamStart } : {}) });
       if (generation !== this.generation) return; // abandoned as stuck; a new stream took over
       committed = true;
       this.seq = seq;
       this.head = hash;
       this.counters.committedBatches++;
       this.counters.committedRecords += batch.length;
-      this.notify(records, stream, seq);
+      this.notify(batch, stream, seq);
       for (const pending of batch) this.succeed(pending);
     } catch (error) {
       if (generation !== this.generation) return;
@@ -225,11 +226,11 @@ export class AccessLogWriter {
     }
   }
 
-  private notify(records: AccessRecord[], stream: string, seq: number): void {
+  private notify(batch: Pending[], stream: string, seq: number): void {
     const hook = this.options.onBatchCommitted;
     if (!hook) return; // no copies of the records when nobody reads them
     try {
-      const result = hook(records.map((record, pos): CommittedRecord => ({ ...record, stream, seq, pos })));
+      const result = hook(batch.map(({ record }, pos): CommittedRecord => ({ ...record, stream, seq, pos })));
       if (result && typeof (result as Promise<void>).catch === 'function') {
         (result as Promise<void>).catch(() => this.options.logger.error('onBatchCommitted hook failed'));
       }

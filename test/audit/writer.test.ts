@@ -55,6 +55,44 @@ describe.each(engines())('access log writer on %s', (engine) => {
     expect(report).toMatchObject({ ok: true, rows: 120, issues: [] });
   });
 
+  it('stores every field exactly as hashed, whatever the characters', async () => {
+    const w = writer();
+    const odd = sampleRecord({
+      at: new Date('2020-03-29T01:59:59.999Z'),
+      requestId: 'req "quoted" \\ back',
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      principal: 'émilie.dupont@exemple.fr',
+      principalKind: 'user',
+      sessionHmac: null,
+      producedFor: null,
+      subjects: ['東京-1', 'a,b', '{braces}', 'NULL', '😀', ''],
+      categories: [],
+      method: 'PATCH',
+      route: '/déclarations/%2F/[x]',
+      status: 599,
+      cacheStatus: 'x-cache=HIT; age=0',
+      clientHmac: null,
+    });
+    await w.append(odd);
+    await w.close();
+    const row = await test.db.selectFrom('access_log').selectAll().where('request_id', '=', odd.requestId).executeTakeFirstOrThrow();
+    expect({ ...row, at: new Date(row.at).toISOString() }).toMatchObject({
+      at: '2020-03-29T01:59:59.999Z',
+      trace_id: odd.traceId,
+      principal: odd.principal,
+      session_hmac: null,
+      produced_for: null,
+      subjects: odd.subjects,
+      categories: [],
+      method: 'PATCH',
+      route: odd.route,
+      status: 599,
+      cache_status: odd.cacheStatus,
+      client_hmac: null,
+    });
+    expect(await verifyAccessLog(test.db, createNodeAuditCrypto(key))).toMatchObject({ ok: true, issues: [] });
+  });
+
   it('async mode: answers at once and writes in the background', async () => {
     const w = writer({ mode: 'async' });
     expect(w.record(sampleRecord())).toBeUndefined();
