@@ -1,4 +1,6 @@
 import type { Config } from '../config.js';
+import type { Selectable } from 'kysely';
+import type { Database } from '../db/database.js';
 import type { BreachRow } from '../db/tables/breach.js';
 import type { BreachFacts } from './breach-facts.js';
 import { factsOf, loadBreach, type Executor } from './breach-store.js';
@@ -55,6 +57,32 @@ export async function loadBreachState(db: Executor, id: string, options: { forUp
     db.selectFrom('breach_decision').selectAll().where('breach_id', '=', id).orderBy('id', 'desc').limit(1).executeTakeFirst(),
     db.selectFrom('breach_filing').selectAll().where('breach_id', '=', id).orderBy('filed_at').orderBy('id').execute(),
   ]);
+  return stateOf(row, assessment, decision, filings);
+}
+
+/**
+ * Every breach's state in four statements whatever their number (the register list), newest first: the
+ * same answer as loadBreachState for each.
+ */
+export async function loadBreachStates(db: Executor): Promise<BreachState[]> {
+  const [rows, assessments, decisions, filings] = await Promise.all([
+    db.selectFrom('breach').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').execute(),
+    db.selectFrom('breach_assessment').selectAll().distinctOn('breach_id').orderBy('breach_id').orderBy('id', 'desc').execute(),
+    db.selectFrom('breach_decision').selectAll().distinctOn('breach_id').orderBy('breach_id').orderBy('id', 'desc').execute(),
+    db.selectFrom('breach_filing').selectAll().orderBy('breach_id').orderBy('filed_at').orderBy('id').execute(),
+  ]);
+  const latestAssessment = new Map(assessments.map((a) => [String(a.breach_id), a]));
+  const latestDecision = new Map(decisions.map((d) => [String(d.breach_id), d]));
+  const filingsOf = new Map<string, typeof filings>();
+  for (const filing of filings) filingsOf.set(String(filing.breach_id), [...(filingsOf.get(String(filing.breach_id)) ?? []), filing]);
+  return rows.map((row) => stateOf(row, latestAssessment.get(String(row.id)), latestDecision.get(String(row.id)), filingsOf.get(String(row.id)) ?? []));
+}
+
+type AssessmentRow = Selectable<Database['breach_assessment']>;
+type DecisionRow = Selectable<Database['breach_decision']>;
+type FilingRow = Selectable<Database['breach_filing']>;
+
+function stateOf(row: BreachRow, assessment: AssessmentRow | undefined, decision: DecisionRow | undefined, filings: FilingRow[]): BreachState {
   return {
     row,
     facts: factsOf(row),

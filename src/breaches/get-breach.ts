@@ -1,8 +1,9 @@
+import { sql } from 'kysely';
 import { parseConfig, type Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { BreachFacts } from './breach-facts.js';
 import { breachIdOf } from './breach-store.js';
-import { clocksOf, loadBreachState, missingForNextSteps, type Assessment, type Decision, type FilingRecord, type MissingItem, type NextStep } from './breach-state.js';
+import { clocksOf, loadBreachState, loadBreachStates, missingForNextSteps, type Assessment, type Decision, type FilingRecord, type MissingItem, type NextStep } from './breach-state.js';
 import type { Clock } from './clocks/compute-clocks.js';
 import { countPopulation, type PopulationCounts } from './population.js';
 import { buildTimeline, type ExposureWindow, type TimelineEntry } from './timeline.js';
@@ -95,14 +96,17 @@ export interface RegisterLine {
 
 /** The register: every breach, notified or not (Art. 33(5)), newest first, with its clocks. */
 export async function listBreaches(db: Db, context: Required<ReadContext>): Promise<RegisterLine[]> {
-  const rows = await db.selectFrom('breach').select('id').orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
-  const lines: RegisterLine[] = [];
-  for (const { id } of rows) {
-    const state = await loadBreachState(db, id);
+  // A fixed number of statements whatever the register's size: the list is what a DPO opens most.
+  const [states, populations] = await Promise.all([
+    loadBreachStates(db),
+    db.selectFrom('breach_person').select(['breach_id', sql<string>`count(*)`.as('n')]).groupBy('breach_id').execute(),
+  ]);
+  const population = new Map(populations.map((p) => [String(p.breach_id), Number(p.n)]));
+  return states.map((state) => {
     const clocks = clocksOf(state, context.config, context.now);
     const gdpr = clocks.find((c) => c.regime === 'gdpr');
-    const population = await countPopulation(db, id, context.now);
-    lines.push({
+    const id = state.row.id;
+    return {
       id,
       title: state.row.title,
       status: state.row.status,
@@ -111,12 +115,11 @@ export async function listBreaches(db: Db, context: Required<ReadContext>): Prom
       natures: state.facts.natures,
       dataCategories: state.facts.dataCategories,
       peopleCount: state.facts.peopleCount,
-      population: population.total,
+      population: population.get(String(id)) ?? 0,
       decision: state.decision ? `${state.decision.authority}/${state.decision.people}` : null,
       gdprDueAt: gdpr?.dueAt ?? null,
       gdprState: gdpr?.state ?? 'waiting',
       overdue: clocks.filter((c) => c.overdue).map((c) => `${c.regime}/${c.step}`),
-    });
-  }
-  return lines;
+    };
+  });
 }

@@ -143,6 +143,33 @@ describe.each(engines())('breach register API on %s', (engine) => {
     expect(people.body.people[0].dueAt).toBe('2019-11-21T00:00:00+01:00');
   });
 
+  it("lists each breach with its own latest decision, filings, population and clocks (the register in a few statements)", async () => {
+    const { body } = await call('POST', '/breaches', ['dpo'], { title: 'Deux décisions', awareAt: '2020-04-02T08:00:00Z' });
+    const decide = (people: string) => call('POST', `/breaches/${body.id}/decisions`, ['dpo'], { authority: 'notify', people, justification: 'risque élevé' });
+    expect((await decide('undetermined')).status).toBe(201);
+    expect((await decide('inform')).status).toBe(201); // the latest decision is the one listed
+    const other = (await call('POST', '/breaches', ['dpo'], { title: 'Avec population', awareAt: '2020-04-03T08:00:00Z' })).body;
+    const csv = `person,status,due\n${Array.from({ length: 7 }, (_, i) => `P-${i + 1},to-inform,2020-04-10 00:00`).join('\n')}\n`;
+    expect((await call('POST', `/breaches/${other.id}/people/import`, ['dpo'], csv, 'text/csv')).body).toMatchObject({ added: 7 });
+    const list = await call('GET', '/breaches', ['dpo']);
+    expect(list.body.breaches.length).toBeGreaterThanOrEqual(2);
+    for (const line of list.body.breaches) {
+      const record = (await call('GET', `/breaches/${line.id}`, ['dpo'])).body;
+      const gdpr = record.clocks.find((c: { regime: string }) => c.regime === 'gdpr');
+      expect(line, line.title).toMatchObject({
+        title: record.title,
+        status: record.status,
+        population: record.people.total,
+        decision: record.decision ? `${record.decision.authority}/${record.decision.people}` : null,
+        gdprState: gdpr?.state ?? 'waiting',
+        gdprDueAt: gdpr?.dueAt ?? null,
+        overdue: record.overdue.map((c: { regime: string; step: string }) => `${c.regime}/${c.step}`),
+      });
+    }
+    expect(list.body.breaches.find((line: { id: string }) => line.id === body.id).decision).toBe('notify/inform');
+    expect(list.body.breaches.find((line: { id: string }) => line.id === other.id).population).toBe(7);
+  });
+
   it('exports the register as CSV and JSON', async () => {
     const csv = await call('GET', '/breaches/export?format=csv', ['auditor']);
     expect(csv.type).toContain('text/csv');
