@@ -6,6 +6,8 @@
 export interface ApiClient {
   readonly baseUrl: string;
   request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
+  /** A GET whose answer is a document (CSV, Markdown, HTML), returned as text. */
+  text(path: string): Promise<string>;
 }
 
 export class ApiError extends Error {
@@ -33,29 +35,34 @@ export function createApiClient(baseUrl: string, token: string | undefined, fetc
     throw new ApiError(`--url must be an absolute URL such as http://localhost:8080 (got something else)`, undefined);
   }
   const origin = base.toString().replace(/\/$/, '');
+  async function send(method: string, path: string, body: unknown, accept: string): Promise<string> {
+    let res: Response;
+    try {
+      res = await fetchImpl(`${origin}${path}`, {
+        method,
+        headers: {
+          Accept: accept,
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(30_000),
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+      throw new ApiError(`cannot reach ${origin} (${cause})`, undefined);
+    }
+    const text = await res.text();
+    if (res.ok) return text;
+    throw new ApiError(problemLine(res.status, res.statusText, text), res.status);
+  }
   return {
     baseUrl: origin,
     async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-      let res: Response;
-      try {
-        res = await fetchImpl(`${origin}${path}`, {
-          method,
-          headers: {
-            Accept: 'application/json',
-            ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-            ...(token ? { Authorization: `Bearer ${token}` } : {}),
-          },
-          body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(30_000),
-        });
-      } catch (error) {
-        const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-        throw new ApiError(`cannot reach ${origin} (${cause})`, undefined);
-      }
-      const text = await res.text();
-      if (res.ok) return (text ? JSON.parse(text) : undefined) as T;
-      throw new ApiError(problemLine(res.status, res.statusText, text), res.status);
+      const text = await send(method, path, body, 'application/json');
+      return (text ? JSON.parse(text) : undefined) as T;
     },
+    text: (path) => send('GET', path, undefined, '*/*'),
   };
 }
 

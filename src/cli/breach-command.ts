@@ -8,12 +8,14 @@ import { breachHtml, breachMarkdown, registerCsv } from '../breaches/exports.js'
 import { getBreach, listBreaches } from '../breaches/get-breach.js';
 import { addTimelineEvent, eventKinds, type EventKind } from '../breaches/timeline.js';
 import { inZone } from '../breaches/view.js';
-import { formatInZone, parseDateInZone } from '../breaches/zoned-time.js';
+import { parseDateInZone } from '../breaches/zoned-time.js';
 import { systemClock } from '../clock.js';
 import type { Config } from '../config.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { openDatabase } from '../entry/open-database.js';
 import { ValidationError } from '../http/errors.js';
+import { ApiError, apiClientFrom, type ApiClient } from './api-client.js';
+import { decisionLine, eventLine, printAssessment, printOpened, printTable, type AssessmentOutput, type TableLine } from './breach-output.js';
 import { loadConfig, UsageError, type Command } from './main.js';
 
 const usage = `breach open --title "…" [--aware "2026-03-27 16:00"] [--discovered …] [--started …] [--nature confidentiality] [--facts facts.json] [--reason "…"]
@@ -23,7 +25,9 @@ const usage = `breach open --title "…" [--aware "2026-03-27 16:00"] [--discove
        breach assess <id> --input assessment.json      (ENISA score and recommendation, factor by factor)
        breach decide <id> --authority notify|not-notify --people inform|not-inform|public-communication|undetermined --justification "…" [--delay-reasons "…"]
        breach export [--format csv|json]
-Dates without an offset are read in VIGIE_TIMEZONE. Needs DATABASE_URL (the embedded database belongs to the running server). --by names who acts (default: cli:$USER).`;
+Dates without an offset are read in VIGIE_TIMEZONE. With --url (or VIGIE_URL) and --token (or VIGIE_TOKEN, a staff token
+with role dpo) it works through a running Vigie's API, as the token's holder; otherwise it needs DATABASE_URL (the
+embedded database belongs to the running server) and --by names who acts (default: cli:$USER).`;
 
 const options = {
   title: { type: 'string' },
@@ -43,6 +47,8 @@ const options = {
   justification: { type: 'string' },
   'delay-reasons': { type: 'string' },
   by: { type: 'string' },
+  url: { type: 'string' },
+  token: { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof options; allowPositionals: true }>>['values'];
@@ -56,7 +62,9 @@ export const breachCommand: Command = {
     }
     const { values, positionals } = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
     const config = loadConfig(env);
-    if (!config.databaseUrl) throw new UsageError('breach: needs DATABASE_URL (the embedded database belongs to the running server; use the API there)');
+    const client = apiClientFrom(values, env);
+    if (client) return remote(client, action, positionals, values, config);
+    if (!config.databaseUrl) throw new UsageError('breach: needs DATABASE_URL, or --url and --token to work through a running Vigie (the embedded database belongs to the running server)');
     const actor: BreachActor = { subject: values.by ?? `cli:${env.USER ?? env.USERNAME ?? 'unknown'}`, roles: ['dpo'] };
     const { db } = await openDatabase(config);
     try {
@@ -78,7 +86,7 @@ export const breachCommand: Command = {
           const body = decideBody.safeParse({ authority: values.authority, people: values.people, justification: values.justification, delayReasons: values['delay-reasons'] });
           if (!body.success) throw new ValidationError(body.error.issues.map((i) => ({ path: `--${String(i.path[0])}`, message: i.message })));
           await decideBreach(deps, id(), body.data, actor);
-          console.log(`decision recorded for breach ${id()}: authority ${body.data.authority}, people ${body.data.people}`);
+          console.log(decisionLine(id(), body.data));
           return 0;
         }
         default: {
@@ -114,23 +122,26 @@ function when(text: string | undefined, flag: string, config: Config): string | 
   return date.toISOString();
 }
 
-async function open(deps: BreachDeps, values: Values, actor: BreachActor) {
+async function openInput(values: Values, config: Config) {
   const fromFile = values.facts ? JSON.parse(await readFile(values.facts, 'utf8')) : {};
   const given = {
     ...fromFile,
     ...(values.title ? { title: values.title } : {}),
-    ...(values.aware ? { awareAt: when(values.aware, '--aware', deps.config) } : {}),
-    ...(values.discovered ? { discoveredAt: when(values.discovered, '--discovered', deps.config) } : {}),
-    ...(values.started ? { startedAt: when(values.started, '--started', deps.config) } : {}),
+    ...(values.aware ? { awareAt: when(values.aware, '--aware', config) } : {}),
+    ...(values.discovered ? { discoveredAt: when(values.discovered, '--discovered', config) } : {}),
+    ...(values.started ? { startedAt: when(values.started, '--started', config) } : {}),
     ...(values.nature ? { natures: values.nature } : {}),
     ...(values.reason ? { reason: values.reason } : {}),
   };
   const parsed = openBreachBody.safeParse(given);
   if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-  const { id } = await openBreach(deps, parsed.data, actor);
+  return parsed.data;
+}
+
+async function open(deps: BreachDeps, values: Values, actor: BreachActor) {
+  const { id } = await openBreach(deps, await openInput(values, deps.config), actor);
   const record = await getBreach(deps.db!, id, { config: deps.config, now: deps.clock.now() });
-  console.log(`breach ${id} opened: ${record.title}`);
-  for (const clock of record.clocks) console.log(`  ${clock.en}: ${clock.dueAt ? formatInZone(clock.dueAt, deps.config.timeZone) : 'waiting for the awareness time'} (${clock.state})`);
+  printOpened(id, record.title, record.clocks, deps.config.timeZone);
   return 0;
 }
 
@@ -149,14 +160,8 @@ async function list(deps: BreachDeps, format: string) {
   const zone = deps.config.timeZone;
   if (format === 'csv') console.log(registerCsv(lines, zone));
   else if (format === 'json') console.log(JSON.stringify(inZone(lines, zone), null, 2));
-  else if (format === 'table') {
-    for (const line of lines) {
-      const due = line.gdprDueAt ? formatInZone(line.gdprDueAt, zone) : '—';
-      const overdue = line.overdue.length > 0 ? `  OVERDUE: ${line.overdue.join(', ')}` : '';
-      console.log(`${line.id.padStart(4)}  ${line.status.padEnd(9)} GDPR ${due} ${line.gdprState.padEnd(12)} people ${String(line.population).padStart(6)}  ${line.title}${overdue}`);
-    }
-    if (lines.length === 0) console.log('the register is empty');
-  } else fail('breach list: --format must be table, csv or json');
+  else if (format === 'table') printTable(lines, zone);
+  else fail('breach list: --format must be table, csv or json');
   return 0;
 }
 
@@ -166,16 +171,84 @@ async function event(deps: BreachDeps, id: string, values: Values, actor: Breach
   const at = when(values.at, '--at', deps.config) ?? fail('breach event: --at is required');
   if (!values.summary?.trim()) fail('breach event: --summary is required');
   await addTimelineEvent(deps, id, { kind, at: new Date(at), summary: values.summary.trim() }, actor);
-  console.log(`event added to breach ${id}: ${formatInZone(new Date(at), deps.config.timeZone)} ${kind}`);
+  console.log(eventLine(id, new Date(at), kind, deps.config.timeZone));
   return 0;
 }
 
 async function assess(deps: BreachDeps, id: string, values: Values, actor: BreachActor) {
   if (!values.input) fail('breach assess: --input assessment.json is required (see README: easeOfIdentification, confidentiality, …)');
   const input = JSON.parse(await readFile(values.input, 'utf8'));
-  const { score, recommendation } = await assessBreach(deps, id, input, actor);
-  console.log(`ENISA: SE = ${score.dpc} × ${score.ei} + ${score.cb} = ${score.score} (${score.band})${score.flags.manyPeople ? ', more than 100 people' : ''}${score.flags.unintelligible ? ', data unintelligible' : ''}`);
-  console.log(`recommendation: ${recommendation.summary.en}`);
-  for (const factor of recommendation.factors.filter((f) => f.status !== 'absent')) console.log(`  ${factor.status === 'unknown' ? '?' : factor.effect === 'mitigates' ? '-' : '+'} ${factor.en}`);
+  printAssessment(await assessBreach(deps, id, input, actor));
   return 0;
+}
+
+/**
+ * The same commands through a running Vigie's API (`--url`, `--token`): the zero-setup server keeps its
+ * embedded database to itself, and a DPO works from their own machine. The token's holder is the actor.
+ */
+async function remote(client: ApiClient, action: string, positionals: string[], values: Values, config: Config): Promise<number> {
+  const zone = config.timeZone;
+  const base = config.adminPrefix;
+  const id = () => encodeURIComponent(positionals[0] ?? fail(`breach ${action}: the breach id is required`));
+  try {
+    switch (action) {
+      case 'open': {
+        const { id: created } = await client.request<{ id: string }>('POST', `${base}/breaches`, await openInput(values, config));
+        const record = await client.request<{ title: string; clocks: { en: string; dueAt: string | null; state: string }[] }>('GET', `${base}/breaches/${created}`);
+        printOpened(created, record.title, record.clocks, zone);
+        return 0;
+      }
+      case 'show': {
+        const format = values.format ?? 'md';
+        if (format === 'json') console.log(JSON.stringify(await client.request('GET', `${base}/breaches/${id()}`), null, 2));
+        else if (format === 'md' || format === 'html') console.log(await client.text(`${base}/breaches/${id()}/document?format=${format}`));
+        else fail('breach show: --format must be md, html or json');
+        return 0;
+      }
+      case 'list': {
+        const format = values.format ?? 'table';
+        if (format === 'csv') console.log((await client.text(`${base}/breaches/export?format=csv`)));
+        else if (format === 'json') console.log(JSON.stringify((await client.request<{ breaches: unknown[] }>('GET', `${base}/breaches`)).breaches, null, 2));
+        else if (format === 'table') printTable((await client.request<{ breaches: TableLine[] }>('GET', `${base}/breaches`)).breaches, zone);
+        else fail('breach list: --format must be table, csv or json');
+        return 0;
+      }
+      case 'event': {
+        const kind = values.kind as EventKind | undefined;
+        if (!kind || !eventKinds.includes(kind)) fail(`breach event: --kind must be one of ${eventKinds.join(', ')}`);
+        const at = when(values.at, '--at', config) ?? fail('breach event: --at is required');
+        if (!values.summary?.trim()) fail('breach event: --summary is required');
+        await client.request('POST', `${base}/breaches/${id()}/events`, { kind, at, summary: values.summary.trim() });
+        console.log(eventLine(positionals[0]!, new Date(at), kind, zone));
+        return 0;
+      }
+      case 'assess': {
+        if (!values.input) fail('breach assess: --input assessment.json is required (see README: easeOfIdentification, confidentiality, …)');
+        printAssessment(await client.request<AssessmentOutput>('POST', `${base}/breaches/${id()}/assessments`, JSON.parse(await readFile(values.input, 'utf8'))));
+        return 0;
+      }
+      case 'decide': {
+        const body = { authority: values.authority, people: values.people, justification: values.justification, ...(values['delay-reasons'] ? { delayReasons: values['delay-reasons'] } : {}) };
+        await client.request('POST', `${base}/breaches/${id()}/decisions`, body);
+        console.log(decisionLine(positionals[0]!, { authority: String(values.authority), people: String(values.people) }));
+        return 0;
+      }
+      default: {
+        const format = values.format === 'csv' ? 'csv' : 'json';
+        console.log(format === 'csv' ? (await client.text(`${base}/breaches/export?format=csv`)) : await client.text(`${base}/breaches/export?format=json`));
+        return 0;
+      }
+    }
+  } catch (error) {
+    // One clear line, as for every CLI error; never a stack trace for a refused request.
+    if (error instanceof ApiError) {
+      console.error(`vigie: ${error.message}`);
+      return 1;
+    }
+    if (error instanceof ValidationError) {
+      for (const e of error.errors) console.error(`vigie: ${e.path}: ${e.message}`);
+      return 1;
+    }
+    throw error;
+  }
 }

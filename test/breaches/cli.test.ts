@@ -1,21 +1,43 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { openTestDatabase, testDatabaseUrl, type TestDatabase } from '../helpers/databases.js';
+import { engines, openTestDatabase, testDatabaseUrl, type EngineName, type TestDatabase } from '../helpers/databases.js';
+import { testApp } from '../helpers/test-app.js';
 
-// The CLI writes to DATABASE_URL: it runs against a schema of its own on the test PostgreSQL.
-describe.skipIf(!testDatabaseUrl)('vigie breach (command line)', () => {
+// Two ways to reach the register: the database itself (DATABASE_URL; a schema of its own on the test
+// PostgreSQL), or a running Vigie's API (--url/--token), which also serves the embedded engine.
+type Mode = { via: 'database'; engine: 'postgresql' } | { via: 'api'; engine: EngineName };
+const modes: Mode[] = [...(testDatabaseUrl ? [{ via: 'database', engine: 'postgresql' } as const] : []), ...engines().map((engine) => ({ via: 'api', engine }) as const)];
+
+describe.each(modes)('vigie breach (command line, through the $via, $engine)', (mode) => {
   let database: TestDatabase;
   let env: NodeJS.ProcessEnv;
+  let server: Server | undefined;
   beforeAll(async () => {
-    database = await openTestDatabase('postgresql');
-    const url = new URL(testDatabaseUrl!);
-    url.searchParams.set('options', `-c search_path=${database.schema}`);
-    env = { DATABASE_URL: url.toString(), VIGIE_TIMEZONE: 'Europe/Paris', USER: 'dora', VIGIE_LOG_LEVEL: 'silent' };
+    database = await openTestDatabase(mode.engine);
+    env = { VIGIE_TIMEZONE: 'Europe/Paris', USER: 'dora', VIGIE_LOG_LEVEL: 'silent' };
+    if (mode.via === 'database') {
+      const url = new URL(testDatabaseUrl!);
+      url.searchParams.set('options', `-c search_path=${database.schema}`);
+      env.DATABASE_URL = url.toString();
+    } else {
+      const { app, token } = testApp({ db: database.db });
+      server = await new Promise<Server>((resolve) => {
+        const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server));
+      });
+      env.VIGIE_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      env.VIGIE_TOKEN = await token(['dpo'], 'dora');
+    }
+  }, 180_000);
+  afterAll(async () => {
+    if (server) await new Promise((resolve) => server!.close(resolve));
+    await database.close();
   });
-  afterAll(() => database.close());
 
   async function run(...argv: string[]) {
     const out: string[] = [];
@@ -33,10 +55,12 @@ describe.skipIf(!testDatabaseUrl)('vigie breach (command line)', () => {
 
   it('opens, adds an event, assesses, decides, shows, lists and exports', async () => {
     const opened = await run('breach', 'open', '--title', 'Clé USB volée', '--aware', '2026-03-27 16:00', '--nature', 'confidentiality', '--reason', 'Vol signalé');
-    expect(opened.code).toBe(0);
+    expect(opened.code, opened.err).toBe(0);
     expect(opened.out).toContain('GDPR Art. 33 — CNIL — Notification to the CNIL: 2026-03-30 17:00 +02:00');
     const id = /breach (\d+) opened/.exec(opened.out)![1]!;
-    expect((await run('breach', 'event', id, '--kind', 'contained', '--at', '2026-03-27 18:30', '--summary', 'Comptes révoqués')).code).toBe(0);
+    const event = await run('breach', 'event', id, '--kind', 'contained', '--at', '2026-03-27 18:30', '--summary', 'Comptes révoqués');
+    expect(event.code, event.err).toBe(0);
+    expect(event.out).toBe(`event added to breach ${id}: 2026-03-27 18:30 +01:00 contained`);
     const dir = await mkdtemp(join(tmpdir(), 'vigie-breach-'));
     const input = join(dir, 'assessment.json');
     await writeFile(input, JSON.stringify({ dataCategories: ['contact'], easeOfIdentification: 'maximum', confidentiality: 'unknown-recipients', malicious: true, unintelligible: true }));
@@ -47,15 +71,56 @@ describe.skipIf(!testDatabaseUrl)('vigie breach (command line)', () => {
     expect(refused.code).toBe(1);
     expect(refused.err).toContain('justification');
     const decided = await run('breach', 'decide', id, '--authority', 'not-notify', '--people', 'not-inform', '--justification', 'Chiffrement intégral AES-256, clé restée au coffre');
-    expect(decided.code).toBe(0);
+    expect(decided.code, decided.err).toBe(0);
+    expect(decided.out).toBe(`decision recorded for breach ${id}: authority not-notify, people not-inform`);
     const shown = await run('breach', 'show', id);
-    expect(shown.out).toContain('| 2026-03-27 18:30 +01:00 | Comptes révoqués | cli:dora |');
+    // Who acted: the command line's user, or the API token's holder.
+    expect(shown.out).toContain(`| 2026-03-27 18:30 +01:00 | Comptes révoqués | ${mode.via === 'database' ? 'cli:dora' : 'dora'} |`);
     expect(shown.out).toContain('not-required');
     const listed = await run('breach', 'list');
     expect(listed.out).toMatch(new RegExp(`${id}\\s+open\\s+GDPR 2026-03-30 17:00 \\+02:00 not-required`));
     const csv = await run('breach', 'export', '--format', 'csv');
     expect(csv.out.split('\r\n')[0]).toContain('id,title,status');
+    expect(csv.out.split('\r\n').filter((line) => line !== '')).toHaveLength(2); // the same text either way
     expect((await run('breach', 'show', '999999')).err).toContain('No breach 999999');
     expect((await run('breach', 'event', id, '--kind', 'nope', '--at', '2026-03-27 18:30', '--summary', 'x')).code).toBe(2);
+  });
+
+});
+
+describe.each(engines())('vigie breach through the API: refusals (%s)', (engine) => {
+  let database: TestDatabase;
+  let server: Server;
+  let base: string;
+  beforeAll(async () => {
+    database = await openTestDatabase(engine);
+    server = await new Promise<Server>((resolve) => {
+      const s = serve({ fetch: testApp({ db: database.db }).app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server));
+    });
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }, 180_000);
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await database.close();
+  });
+
+  it('says in one line when the token may not act, shows the reduced register, and says what it needs without --url', async () => {
+    const env = { VIGIE_TIMEZONE: 'Europe/Paris', VIGIE_LOG_LEVEL: 'silent', VIGIE_URL: base, VIGIE_TOKEN: await testApp().token(['sre'], 'sam') };
+    const err: string[] = [];
+    const out: string[] = [];
+    const error = vi.spyOn(console, 'error').mockImplementation((...parts) => void err.push(parts.join(' ')));
+    const log = vi.spyOn(console, 'log').mockImplementation((...parts) => void out.push(parts.join(' ')));
+    try {
+      expect(await main(['breach', 'open', '--title', 'Pas pour moi'], env)).toBe(1);
+      expect(err).toEqual(['vigie: 403 Not allowed: This action needs one of the roles: dpo']);
+      expect(await main(['breach', 'list'], env)).toBe(0);
+      expect(out).toEqual(['the register is empty']);
+      const { VIGIE_URL: _url, ...alone } = env;
+      expect(await main(['breach', 'list'], alone)).toBe(2);
+      expect(err.at(-1)).toMatch(/needs DATABASE_URL, or --url and --token/);
+    } finally {
+      error.mockRestore();
+      log.mockRestore();
+    }
   });
 });
