@@ -63,7 +63,10 @@ export const breachCommand: Command = {
     const { values, positionals } = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
     const config = loadConfig(env);
     const client = apiClientFrom(values, env);
-    if (client) return remote(client, action, positionals, values, config);
+    if (client) {
+      if (values.by) throw new UsageError("breach: --by names who acts in the database; through the API the token's holder acts");
+      return remote(client, action, positionals, values, config);
+    }
     if (!config.databaseUrl) throw new UsageError('breach: needs DATABASE_URL, or --url and --token to work through a running Vigie (the embedded database belongs to the running server)');
     const actor: BreachActor = { subject: values.by ?? `cli:${env.USER ?? env.USERNAME ?? 'unknown'}`, roles: ['dpo'] };
     const { db } = await openDatabase(config);

@@ -115,6 +115,8 @@ describe.each(engines())('vigie breach through the API: refusals (%s)', (engine)
       expect(err).toEqual(['vigie: 403 Not allowed: This action needs one of the roles: dpo']);
       expect(await main(['breach', 'list'], env)).toBe(0);
       expect(out).toEqual(['the register is empty']);
+      expect(await main(['breach', 'list', '--by', 'someone-else'], env)).toBe(2);
+      expect(err.at(-1)).toMatch(/token's holder acts/);
       const { VIGIE_URL: _url, ...alone } = env;
       expect(await main(['breach', 'list'], alone)).toBe(2);
       expect(err.at(-1)).toMatch(/needs DATABASE_URL, or --url and --token/);
