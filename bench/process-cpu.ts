@@ -11,8 +11,9 @@ interface Stat {
   pid: number;
   ppid: number;
   name: string;
-  /** utime + stime, and for `withChildren` the reaped children's too (cutime + cstime). */
+  /** utime + stime */
   ticks: number;
+  /** cutime + cstime: children already reaped (ended PostgreSQL backends, for the postmaster) */
   childTicks: number;
 }
 
@@ -52,7 +53,11 @@ export const cpuAccounting = (() => {
 export function treeCpuMs(root: number): number {
   const stats = readStats();
   const children = new Map<number, Stat[]>();
-  for (const stat of stats) children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), stat]);
+  for (const stat of stats) {
+    const siblings = children.get(stat.ppid);
+    if (siblings) siblings.push(stat);
+    else children.set(stat.ppid, [stat]);
+  }
   let ticks = 0;
   const visit = (stat: Stat) => {
     ticks += stat.ticks + stat.childTicks;

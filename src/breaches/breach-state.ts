@@ -74,7 +74,12 @@ export async function loadBreachStates(db: Executor): Promise<BreachState[]> {
   const latestAssessment = new Map(assessments.map((a) => [String(a.breach_id), a]));
   const latestDecision = new Map(decisions.map((d) => [String(d.breach_id), d]));
   const filingsOf = new Map<string, typeof filings>();
-  for (const filing of filings) filingsOf.set(String(filing.breach_id), [...(filingsOf.get(String(filing.breach_id)) ?? []), filing]);
+  for (const filing of filings) {
+    const key = String(filing.breach_id);
+    const known = filingsOf.get(key);
+    if (known) known.push(filing);
+    else filingsOf.set(key, [filing]);
+  }
   return rows.map((row) => stateOf(row, latestAssessment.get(String(row.id)), latestDecision.get(String(row.id)), filingsOf.get(String(row.id)) ?? []));
 }
 

@@ -14,6 +14,21 @@ import { testApp } from '../helpers/test-app.js';
 type Mode = { via: 'database'; engine: 'postgresql' } | { via: 'api'; engine: EngineName };
 const modes: Mode[] = [...(testDatabaseUrl ? [{ via: 'database', engine: 'postgresql' } as const] : []), ...engines().map((engine) => ({ via: 'api', engine }) as const)];
 
+/** Runs the CLI in-process, capturing what it prints. */
+async function runCli(argv: string[], env: NodeJS.ProcessEnv) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...parts) => void out.push(parts.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...parts) => void err.push(parts.join(' ')));
+  try {
+    const code = await main(argv, env);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
 describe.each(modes)('vigie breach (command line, through the $via, $engine)', (mode) => {
   let database: TestDatabase;
   let env: NodeJS.ProcessEnv;
@@ -39,19 +54,7 @@ describe.each(modes)('vigie breach (command line, through the $via, $engine)', (
     await database.close();
   });
 
-  async function run(...argv: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const log = vi.spyOn(console, 'log').mockImplementation((...parts) => void out.push(parts.join(' ')));
-    const error = vi.spyOn(console, 'error').mockImplementation((...parts) => void err.push(parts.join(' ')));
-    try {
-      const code = await main(argv, env);
-      return { code, out: out.join('\n'), err: err.join('\n') };
-    } finally {
-      log.mockRestore();
-      error.mockRestore();
-    }
-  }
+  const run = (...argv: string[]) => runCli(argv, env);
 
   it('opens, adds an event, assesses, decides, shows, lists and exports', async () => {
     const opened = await run('breach', 'open', '--title', 'Clé USB volée', '--aware', '2026-03-27 16:00', '--nature', 'confidentiality', '--reason', 'Vol signalé');
@@ -85,7 +88,6 @@ describe.each(modes)('vigie breach (command line, through the $via, $engine)', (
     expect((await run('breach', 'show', '999999')).err).toContain('No breach 999999');
     expect((await run('breach', 'event', id, '--kind', 'nope', '--at', '2026-03-27 18:30', '--summary', 'x')).code).toBe(2);
   });
-
 });
 
 describe.each(engines())('vigie breach through the API: refusals (%s)', (engine) => {
@@ -106,23 +108,14 @@ describe.each(engines())('vigie breach through the API: refusals (%s)', (engine)
 
   it('says in one line when the token may not act, shows the reduced register, and says what it needs without --url', async () => {
     const env = { VIGIE_TIMEZONE: 'Europe/Paris', VIGIE_LOG_LEVEL: 'silent', VIGIE_URL: base, VIGIE_TOKEN: await testApp().token(['sre'], 'sam') };
-    const err: string[] = [];
-    const out: string[] = [];
-    const error = vi.spyOn(console, 'error').mockImplementation((...parts) => void err.push(parts.join(' ')));
-    const log = vi.spyOn(console, 'log').mockImplementation((...parts) => void out.push(parts.join(' ')));
-    try {
-      expect(await main(['breach', 'open', '--title', 'Pas pour moi'], env)).toBe(1);
-      expect(err).toEqual(['vigie: 403 Not allowed: This action needs one of the roles: dpo']);
-      expect(await main(['breach', 'list'], env)).toBe(0);
-      expect(out).toEqual(['the register is empty']);
-      expect(await main(['breach', 'list', '--by', 'someone-else'], env)).toBe(2);
-      expect(err.at(-1)).toMatch(/token's holder acts/);
-      const { VIGIE_URL: _url, ...alone } = env;
-      expect(await main(['breach', 'list'], alone)).toBe(2);
-      expect(err.at(-1)).toMatch(/needs DATABASE_URL, or --url and --token/);
-    } finally {
-      error.mockRestore();
-      log.mockRestore();
-    }
+    expect(await runCli(['breach', 'open', '--title', 'Pas pour moi'], env)).toEqual({ code: 1, out: '', err: 'vigie: 403 Not allowed: This action needs one of the roles: dpo' });
+    expect(await runCli(['breach', 'list'], env)).toEqual({ code: 0, out: 'the register is empty', err: '' });
+    const byOther = await runCli(['breach', 'list', '--by', 'someone-else'], env);
+    expect(byOther.code).toBe(2);
+    expect(byOther.err).toMatch(/token's holder acts/);
+    const { VIGIE_URL: _url, ...alone } = env;
+    const noUrl = await runCli(['breach', 'list'], alone);
+    expect(noUrl.code).toBe(2);
+    expect(noUrl.err).toMatch(/needs DATABASE_URL, or --url and --token/);
   });
 });
