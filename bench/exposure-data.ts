@@ -12,9 +12,8 @@ import type { Db } from '../src/db/database.js';
  */
 export async function generateExposureData(db: Db, records: number, log: (line: string) => void): Promise<void> {
   const started = performance.now();
-  await sql`drop index if exists access_log_at_idx`.execute(db);
-  await sql`drop index if exists access_log_batch_idx`.execute(db);
-  await sql`drop index if exists access_log_exposure_idx`.execute(db);
+  await sql`drop index if exists access_exposure_at_idx`.execute(db);
+  await sql`drop index if exists access_exposure_batch_idx`.execute(db);
   await sql`
     insert into exposure_relation (principal, subject, valid_from, valid_to, kind, source, updated_at, updated_by)
     select x.principal, x.subject, '2019-01-01T00:00:00Z', x.valid_to, 'employment', 'bench', now(), 'bench'
@@ -29,11 +28,11 @@ export async function generateExposureData(db: Db, records: number, log: (line: 
   log(`relations: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   // Traffic comes in sessions of 20 page views (a monthly declaration: dashboard, forms, payslips), each
   // session one principal's; sessions are spread over the principals by a multiplicative hash.
+  // The records, one row each in a scratch table first; then into their batches as the writer stores them.
   await sql`
-    insert into access_log (at, stream, seq, pos, request_id, principal, principal_kind, produced_for, subjects,
-      categories, method, route, status)
-    select at, 'bench', g / 100 + 1, g % 100, 'r' || g, who, 'user',
-      case when mixup then other else who end,
+    create unlogged table bench_generated as
+    select at, 'bench'::text as stream, g / 100 + 1 as seq, (g % 100)::integer as pos, 'r' || g as request_id, who as principal, 'user' as principal_kind,
+      case when mixup then other else who end as produced_for,
       case
         when mixup then array[other]
         when r < 600 then array[who]
@@ -42,9 +41,9 @@ export async function generateExposureData(db: Db, records: number, log: (line: 
         when r < 900 and parent then array[who, 'C' || ((p * 7 + 3) % 125000)]
         when r < 999 then array[who]
         else array['P' || ((p + 1) % 375000)]
-      end,
-      case when r < 600 then array['identity'] when r < 900 then array['identity', 'employment'] else array['identity', 'payslip'] end,
-      'GET', '/espace/declarations', 200
+      end as subjects,
+      case when r < 600 then array['identity'] when r < 900 then array['identity', 'employment'] else array['identity', 'payslip'] end as categories,
+      'GET' as method, '/espace/declarations' as route, 200 as status
     from (
       select g, at, p, r, who, parent,
         at >= timestamptz '2020-03-31T09:45:00Z' and at < timestamptz '2020-03-31T13:15:00Z' and g % 100 = 7 as mixup,
@@ -56,21 +55,29 @@ export async function generateExposureData(db: Db, records: number, log: (line: 
       ) s0
       cross join lateral (select case when p < 375000 then 'P' || p else 'C' || (p - 375000) end as who, p < 375000 as parent) s1
     ) s`.execute(db);
-  log(`access_log rows: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  log(`records: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   // Their batches, as the writer would have committed them (the chain's hashes are not generated: the
   // bench does not verify). A batch is formed after its records: its time is its last record's.
   await sql`insert into audit_stream (id, started_at, genesis_hash) values ('bench', '2020-03-31T00:00:00Z', '')`.execute(db);
   await sql`
-    insert into audit_batch (stream, seq, at, row_count, row_digests, prev_hash, hash)
-    select stream, seq, max(at), count(*), '', '', '' from access_log group by stream, seq`.execute(db);
-  await sql`create index access_log_at_idx on access_log (at)`.execute(db);
-  await sql`create index access_log_batch_idx on access_log (stream, seq)`.execute(db);
-  // As in the exposure migration (built after the load: faster than maintaining it row by row).
-  await sql`create index access_log_exposure_idx on access_log (at)
-    include (principal, produced_for, subjects, categories, request_id, route, session_hmac, client_hmac)
+    insert into audit_batch (stream, seq, at, row_count, row_digests, prev_hash, hash, records, first_record_at, last_record_at)
+    select stream, seq, max(at), count(*), '', '', '',
+      '[' || string_agg(jsonb_build_array(1, to_jsonb(at), request_id, null, principal, principal_kind, null, produced_for,
+        to_jsonb(subjects), to_jsonb(categories), method, route, status, null, null)::text, ',' order by pos) || ']',
+      min(at), max(at)
+    from bench_generated group by stream, seq`.execute(db);
+  // The copies the report reads (record.ts, showsOthersData).
+  await sql`
+    insert into access_exposure (at, stream, seq, pos, request_id, principal, session_hmac, produced_for, subjects, categories, route, client_hmac)
+    select at, stream, seq, pos, request_id, principal, null, produced_for, subjects, categories, route, null from bench_generated
     where cardinality(subjects) > 0
       and not (principal is not null and subjects = array[principal] and (produced_for is null or produced_for = principal))`.execute(db);
-  await sql`vacuum analyze access_log`.execute(db);
+  await sql`drop table bench_generated`.execute(db);
+  // As in the migration (built after the load: faster than maintaining them row by row).
+  await sql`create index access_exposure_at_idx on access_exposure (at)
+    include (principal, produced_for, subjects, categories, request_id, route, session_hmac, client_hmac)`.execute(db);
+  await sql`create index access_exposure_batch_idx on access_exposure (stream, seq)`.execute(db);
+  await sql`vacuum analyze access_exposure`.execute(db);
   await sql`vacuum analyze exposure_relation`.execute(db);
   await sql`vacuum analyze audit_batch`.execute(db);
   log(`indexes and analyze: ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
+import { showsOthersData, type AccessRecord } from './record.js';
 
 export interface BatchToInsert {
   stream: string;
@@ -10,33 +11,46 @@ export interface BatchToInsert {
   rowDigests: string;
   prevHash: string;
   hash: string;
-  /** The records' canonical rows (record.ts), in position order: the very text the row digests cover. */
+  /** The records, in position order. */
+  records: AccessRecord[];
+  /** Their canonical rows (record.ts), in the same order: the very text the row digests cover. */
   rows: string[];
 }
 
 /**
- * One statement, hence one implicit transaction and one round trip: the batch row, its records and, for a
- * new stream, its stream row. The records travel as ONE parameter, the JSON array of their canonical rows
- * that the writer has already built to hash them: Node serialises each record once, and the server reads
- * each field by its position in canonicalRow (record.ts), from jsonb, parsed once per batch.
+ * One statement, hence one implicit transaction and one round trip: the batch row with its records, for a
+ * new stream its stream row, and the records the exposure report reads (docs/access-log.md, "Storage").
+ * The records are stored as the JSON array of the canonical rows the writer has already built to hash them:
+ * one text value per batch, which PostgreSQL does not parse on the way in.
  */
 export async function insertBatch(db: Db, batch: BatchToInsert): Promise<void> {
   const streamCte = batch.streamStart
     ? sql`s as (insert into audit_stream (id, started_at, genesis_hash)
-        values (${batch.stream}, ${batch.streamStart.startedAt.toISOString()}::timestamptz, ${batch.streamStart.genesisHash})),`
-    : sql``;
-  // Positions: 0 version, 1 at, 2 requestId, 3 traceId, 4 principal, 5 principalKind, 6 sessionHmac,
-  // 7 producedFor, 8 subjects, 9 categories, 10 method, 11 route, 12 status, 13 cacheStatus, 14 clientHmac.
+        values (${batch.stream}, ${batch.streamStart.startedAt.toISOString()}::timestamptz, ${batch.streamStart.genesisHash}))`
+    : undefined;
+  let first = batch.records[0]!.at.getTime();
+  let last = first;
+  const exposed: string[] = [];
+  batch.records.forEach((record, pos) => {
+    const at = record.at.getTime();
+    if (at < first) first = at;
+    if (at > last) last = at;
+    if (showsOthersData(record)) exposed.push(`[${pos},${batch.rows[pos]}]`);
+  });
+  const insertBatchRow = sql`insert into audit_batch (stream, seq, at, row_count, row_digests, prev_hash, hash, records, first_record_at, last_record_at)
+    values (${batch.stream}, ${batch.seq}, ${batch.at.toISOString()}::timestamptz, ${batch.rows.length}, ${batch.rowDigests}, ${batch.prevHash},
+      ${batch.hash}, ${`[${batch.rows.join(',')}]`}, ${new Date(first).toISOString()}::timestamptz, ${new Date(last).toISOString()}::timestamptz)`;
+  if (exposed.length === 0) {
+    await (streamCte ? sql`with ${streamCte} ${insertBatchRow}` : insertBatchRow).execute(db);
+    return;
+  }
+  // [pos, canonical row]; canonical positions: 1 at, 2 requestId, 4 principal, 6 sessionHmac, 7 producedFor,
+  // 8 subjects, 9 categories, 11 route, 14 clientHmac.
   await sql`
-    with ${streamCte} b as (
-      insert into audit_batch (stream, seq, at, row_count, row_digests, prev_hash, hash)
-      values (${batch.stream}, ${batch.seq}, ${batch.at.toISOString()}::timestamptz, ${batch.rows.length}, ${batch.rowDigests}, ${batch.prevHash}, ${batch.hash})
-    )
-    insert into access_log (at, stream, seq, pos, request_id, trace_id, principal, principal_kind, session_hmac,
-      produced_for, subjects, categories, method, route, status, cache_status, client_hmac)
-    select (r->>1)::timestamptz, ${batch.stream}, ${batch.seq}, t.pos - 1, r->>2, r->>3, r->>4, r->>5, r->>6, r->>7,
-      array(select jsonb_array_elements_text(r->8)), array(select jsonb_array_elements_text(r->9)),
-      r->>10, r->>11, (r->>12)::int, r->>13, r->>14
-    from jsonb_array_elements(${`[${batch.rows.join(',')}]`}::jsonb) with ordinality as t(r, pos)
+    with ${streamCte ? sql`${streamCte},` : sql``} b as (${insertBatchRow})
+    insert into access_exposure (at, stream, seq, pos, request_id, principal, session_hmac, produced_for, subjects, categories, route, client_hmac)
+    select (e->1->>1)::timestamptz, ${batch.stream}, ${batch.seq}, (e->>0)::integer, e->1->>2, e->1->>4, e->1->>6, e->1->>7,
+      array(select jsonb_array_elements_text(e->1->8)), array(select jsonb_array_elements_text(e->1->9)), e->1->>11, e->1->>14
+    from jsonb_array_elements(${`[${exposed.join(',')}]`}::jsonb) as e
   `.execute(db);
 }

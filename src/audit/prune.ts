@@ -11,7 +11,7 @@ export interface PruneResult {
 }
 
 /**
- * Retention: removes whole batches committed before `before`, with their rows. First it signs a prune
+ * Retention: removes whole batches committed before `before`, with their records and their copies in access_exposure. First it signs a prune
  * checkpoint naming, per stream, the last removed batch: the first remaining batch chains to it, so what
  * remains still verifies. The only DELETE on the log, and the database refuses it outside this transaction.
  */
@@ -27,10 +27,10 @@ export async function pruneAccessLog(db: Db, crypto: AuditCrypto, clock: Clock, 
     let batches = 0;
     for (const anchor of anchors) {
       // Per stream, up to the anchor: a batch committed late with an earlier time stays with its successors.
-      const removedRows = await sql`delete from access_log where stream = ${anchor.stream} and seq <= ${anchor.seq}`.execute(trx);
-      const removedBatches = await sql`delete from audit_batch where stream = ${anchor.stream} and seq <= ${anchor.seq}`.execute(trx);
-      rows += Number(removedRows.numAffectedRows ?? 0n);
-      batches += Number(removedBatches.numAffectedRows ?? 0n);
+      await sql`delete from access_exposure where stream = ${anchor.stream} and seq <= ${anchor.seq}`.execute(trx);
+      const removed = await sql<{ row_count: number }>`delete from audit_batch where stream = ${anchor.stream} and seq <= ${anchor.seq} returning row_count`.execute(trx);
+      rows += removed.rows.reduce((sum, batch) => sum + batch.row_count, 0);
+      batches += removed.rows.length;
     }
     return { batches, rows, checkpointId: checkpoint.id };
   });

@@ -21,9 +21,22 @@ export async function recordLogAccess(db: Db, staff: StaffPrincipal, action: str
     .execute();
 }
 
-/** Records of a time window (the index on `at` bounds the scan), optionally of one subject or principal. */
+/**
+ * Records of a time window, optionally of one subject or principal. The window's batches are found by their
+ * records' times (audit_batch_records_at_idx), then expanded: the `access_log` view reads them in place.
+ */
 export async function readAccessLog(db: Db, filter: ReadFilter): Promise<AccessLogRow[]> {
-  let query = db.selectFrom('access_log').selectAll().where('at', '>=', filter.from).where('at', '<', filter.to);
+  const batches = db
+    .selectFrom('audit_batch')
+    .select(['stream', 'seq'])
+    .where('last_record_at', '>=', filter.from)
+    .where('first_record_at', '<', filter.to);
+  let query = db
+    .selectFrom('access_log')
+    .selectAll()
+    .where(({ eb, refTuple }) => eb(refTuple('stream', 'seq'), 'in', batches as never))
+    .where('at', '>=', filter.from)
+    .where('at', '<', filter.to);
   if (filter.subject) query = query.where(sql<boolean>`subjects @> array[${filter.subject}]::text[]`);
   if (filter.principal) query = query.where('principal', '=', filter.principal);
   return query.orderBy('at').orderBy('stream').orderBy('seq').orderBy('pos').limit(filter.limit).execute();

@@ -67,3 +67,14 @@ export function batchHashInput(batch: { stream: string; seq: number; at: Date; p
 export function genesisHashInput(stream: string, startedAt: Date): string {
   return `vigie-stream-v1|${stream}|${startedAt.toISOString()}`;
 }
+
+/**
+ * Whether a record shows someone other than its receiver's own data, or went to someone it was not produced
+ * for: the records the exposure report reads, kept in `access_exposure` as well. The same clause as the
+ * report's (exposure/report-query.ts), in Node.
+ */
+export function showsOthersData(record: Pick<AccessRecord, 'principal' | 'producedFor' | 'subjects'>): boolean {
+  if (record.subjects.length === 0) return false;
+  const own = record.principal !== null && (record.producedFor === null || record.producedFor === record.principal);
+  return !(own && record.subjects.length === 1 && record.subjects[0] === record.principal);
+}

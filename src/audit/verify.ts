@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
-import type { AccessLogRow } from '../db/tables/access-log.js';
+import type { AccessExposureRow } from '../db/tables/access-log.js';
 import type { AuditBatchRow } from '../db/tables/audit-batch.js';
 import type { AuditCrypto } from './audit-crypto.js';
 import { allCheckpoints, type StreamHead } from './checkpoint.js';
-import { batchHashInput, canonicalRow, rowDigestHexLength } from './record.js';
-import { recordFromRow } from './stored-row.js';
+import { batchHashInput, canonicalRow, rowDigestHexLength, showsOthersData, type AccessRecord } from './record.js';
+import { recordsFromBatch } from './stored-row.js';
 
 export type IssueKind =
   | 'row-edited'
@@ -48,7 +48,8 @@ export interface VerifyOptions {
  * "Verify"). Reads stream by stream, a page of batches and their rows at a time.
  */
 export async function verifyAccessLog(db: Db, crypto: AuditCrypto, options: VerifyOptions = {}): Promise<VerifyReport> {
-  const pageSize = options.pageSize ?? 500;
+  // Batches hold up to a few thousand records each (the generator writes 5,000): a page stays a few MB.
+  const pageSize = options.pageSize ?? 50;
   const issues: VerifyIssue[] = [];
   let firstBrokenLink: VerifyReport['firstBrokenLink'] = null;
   const broken = (stream: string, seq: number) => {
@@ -86,19 +87,19 @@ export async function verifyAccessLog(db: Db, crypto: AuditCrypto, options: Veri
       if (batches.length === 0) break;
       const first = Number(batches[0]!.seq);
       const last = Number(batches.at(-1)!.seq);
-      const rows = await db
-        .selectFrom('access_log')
+      const exposureRows = await db
+        .selectFrom('access_exposure')
         .selectAll()
         .where('stream', '=', stream.id)
         .where('seq', '>=', String(first) as never)
         .where('seq', '<=', String(last) as never)
-        .orderBy('seq')
-        .orderBy('pos')
         .execute();
-      const rowsBySeq = new Map<number, AccessLogRow[]>();
-      for (const row of rows) {
+      const exposureBySeq = new Map<number, AccessExposureRow[]>();
+      for (const row of exposureRows) {
         const seq = Number(row.seq);
-        rowsBySeq.set(seq, [...(rowsBySeq.get(seq) ?? []), row]);
+        const list = exposureBySeq.get(seq);
+        if (list) list.push(row);
+        else exposureBySeq.set(seq, [row]);
       }
       for (const batch of batches) {
         const seq = Number(batch.seq);
@@ -118,9 +119,9 @@ export async function verifyAccessLog(db: Db, crypto: AuditCrypto, options: Veri
           issues.push({ kind: 'batch-edited', stream: stream.id, seq, detail: 'the batch row does not match its hash' });
           broken(stream.id, seq);
         }
-        const batchRows = rowsBySeq.get(seq) ?? [];
-        rowCount += batchRows.length;
-        issues.push(...(await checkRows(crypto, stream.id, batch, batchRows)));
+        const checked = await checkRecords(crypto, stream.id, batch, exposureBySeq.get(seq) ?? []);
+        rowCount += checked.rows;
+        issues.push(...checked.issues);
         previous = { seq, hash: batch.hash };
         lastSeen = previous;
       }
@@ -155,42 +156,124 @@ async function predecessor(db: Db, stream: { id: string; genesis_hash: string },
   return anchors.filter((anchor) => anchor.seq < seq).sort((a, b) => b.seq - a.seq)[0];
 }
 
-/** Compares a batch's rows with its ordered digest list: each kind of change has its own signature. */
-async function checkRows(crypto: AuditCrypto, stream: string, batch: AuditBatchRow, rows: AccessLogRow[]): Promise<VerifyIssue[]> {
+/**
+ * Compares a batch's stored records with its ordered digest list, where each kind of change has its own
+ * signature, then its copies in access_exposure with the records that belong there.
+ */
+async function checkRecords(crypto: AuditCrypto, stream: string, batch: AuditBatchRow, exposureRows: AccessExposureRow[]): Promise<{ rows: number; issues: VerifyIssue[] }> {
   const seq = Number(batch.seq);
   const expected: string[] = [];
   for (let i = 0; i < batch.row_digests.length; i += rowDigestHexLength) expected.push(batch.row_digests.slice(i, i + rowDigestHexLength));
-  const issues: VerifyIssue[] = [];
-  const seen = new Set<number>();
-  for (const row of rows) {
-    const digest = (await crypto.sha256Hex(canonicalRow(recordFromRow(row)))).slice(0, rowDigestHexLength);
-    const pos = row.pos;
-    if (pos < 0 || pos >= expected.length || seen.has(pos)) {
-      issues.push({ kind: expected.includes(digest) ? 'row-reordered' : 'row-inserted', stream, seq, pos, detail: 'the row is not one of the batch' });
-      continue;
-    }
-    seen.add(pos);
-    if (expected[pos] === digest) continue;
-    const elsewhere = expected.indexOf(digest);
-    issues.push(
-      elsewhere >= 0
-        ? { kind: 'row-reordered', stream, seq, pos, detail: `the row was written at position ${elsewhere}` }
-        : { kind: 'row-edited', stream, seq, pos, detail: 'the row differs from what was written' },
-    );
-  }
-  for (let pos = 0; pos < expected.length; pos++) {
-    if (!seen.has(pos)) issues.push({ kind: 'row-deleted', stream, seq, pos, detail: 'a row written here is missing' });
-  }
-  return issues;
+  const records = recordsFromBatch(batch.records);
+  if (!records) return { rows: 0, issues: [{ kind: 'row-edited', stream, seq, detail: 'the batch\'s records are not a JSON array' }] };
+  // A malformed element gets a digest that matches nothing.
+  const actual = await Promise.all(records.map(async (record) => (record ? (await crypto.sha256Hex(canonicalRow(record))).slice(0, rowDigestHexLength) : '')));
+  const issues: VerifyIssue[] = compareDigests(expected, actual).map((change) => ({ ...change, stream, seq }));
+  // Records found as written, by their written position: what access_exposure's copies are compared with.
+  const written = new Map<number, AccessRecord>();
+  const writtenPos = new Map(expected.map((digest, pos) => [digest, pos]));
+  actual.forEach((digest, i) => {
+    const pos = writtenPos.get(digest);
+    if (pos !== undefined && !written.has(pos)) written.set(pos, records[i]!);
+  });
+  issues.push(...checkExposureCopies(stream, seq, expected.length, written, exposureRows));
+  return { rows: records.length, issues };
 }
 
-/** Rows that claim a stream or batch that does not exist (inserted behind Vigie's back). */
+/**
+ * Aligns the stored digests with the written ones. A written row absent from the store is deleted, a stored
+ * row never written is inserted; both at the same position make an edit. Rows present in both but out of
+ * order are those outside a longest run in written order.
+ */
+export function compareDigests(expected: string[], actual: string[]): Omit<VerifyIssue, 'stream' | 'seq'>[] {
+  const writtenAt = new Map(expected.map((digest, pos) => [digest, pos]));
+  const storedAt = new Map<string, number>();
+  const extra = new Set<number>();
+  actual.forEach((digest, pos) => {
+    if (!writtenAt.has(digest) || storedAt.has(digest)) extra.add(pos);
+    else storedAt.set(digest, pos);
+  });
+  const issues: Omit<VerifyIssue, 'stream' | 'seq'>[] = [];
+  const missing = expected.map((digest, pos) => (storedAt.has(digest) ? -1 : pos)).filter((pos) => pos >= 0);
+  for (const pos of missing) {
+    if (extra.delete(pos)) issues.push({ kind: 'row-edited', pos, detail: 'the row differs from what was written' });
+    else issues.push({ kind: 'row-deleted', pos, detail: 'a row written here is missing' });
+  }
+  for (const pos of extra) issues.push({ kind: 'row-inserted', pos, detail: 'the row is not one of the batch' });
+  const kept = [...storedAt.entries()].sort((a, b) => a[1] - b[1]).map(([digest, pos]) => ({ pos, written: writtenAt.get(digest)! }));
+  const inOrder = longestIncreasingRun(kept.map((k) => k.written));
+  kept.forEach((k, i) => {
+    if (!inOrder.has(i)) issues.push({ kind: 'row-reordered', pos: k.pos, detail: `the row was written at position ${k.written}` });
+  });
+  return issues.sort((a, b) => a.pos! - b.pos!);
+}
+
+/** Indexes of one longest strictly increasing subsequence (patience sorting). */
+function longestIncreasingRun(values: number[]): Set<number> {
+  const tails: number[] = [];
+  const previous: number[] = [];
+  values.forEach((value, i) => {
+    let low = 0;
+    let high = tails.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (values[tails[mid]!]! < value) low = mid + 1;
+      else high = mid;
+    }
+    previous[i] = low > 0 ? tails[low - 1]! : -1;
+    tails[low] = i;
+  });
+  const run = new Set<number>();
+  for (let i = tails.length ? tails[tails.length - 1]! : -1; i >= 0; i = previous[i]!) run.add(i);
+  return run;
+}
+
+/**
+ * access_exposure must hold exactly the records that show someone else's data, as written, at their written
+ * positions: a copy deleted there hides an exposure from the report, one inserted there invents one. A copy
+ * of a record already reported as changed or missing is not reported again.
+ */
+function checkExposureCopies(stream: string, seq: number, writtenCount: number, written: Map<number, AccessRecord>, rows: AccessExposureRow[]): VerifyIssue[] {
+  const issues: VerifyIssue[] = [];
+  const copies = new Map<number, AccessExposureRow>();
+  for (const row of rows) {
+    const record = written.get(row.pos);
+    if (copies.has(row.pos) || (record && !showsOthersData(record)) || (!record && (row.pos < 0 || row.pos >= writtenCount))) {
+      issues.push({ kind: 'row-inserted', stream, seq, pos: row.pos, detail: 'access_exposure holds a record the batch does not' });
+    } else copies.set(row.pos, row);
+  }
+  for (const [pos, record] of written) {
+    if (!showsOthersData(record)) continue;
+    const copy = copies.get(pos);
+    if (!copy) issues.push({ kind: 'row-deleted', stream, seq, pos, detail: 'the record is missing from access_exposure: the exposure report would not see it' });
+    else if (!sameCopy(record, copy)) issues.push({ kind: 'row-edited', stream, seq, pos, detail: 'its copy in access_exposure differs from the record' });
+  }
+  return issues.sort((a, b) => a.pos! - b.pos!);
+}
+
+const sameTexts = (a: string[], b: string[]) => a.length === b.length && a.every((value, i) => value === b[i]);
+
+function sameCopy(record: AccessRecord, row: AccessExposureRow): boolean {
+  return (
+    new Date(row.at).getTime() === record.at.getTime() &&
+    row.request_id === record.requestId &&
+    row.principal === record.principal &&
+    row.session_hmac === record.sessionHmac &&
+    row.produced_for === record.producedFor &&
+    sameTexts(row.subjects, record.subjects) &&
+    sameTexts(row.categories, record.categories) &&
+    row.route === record.route &&
+    row.client_hmac === record.clientHmac
+  );
+}
+
+/** Exposure copies that claim a batch that does not exist (inserted behind Vigie's back). */
 async function orphanRows(db: Db, options: VerifyOptions): Promise<VerifyIssue[]> {
   const { rows } = await sql<{ stream: string; seq: string; pos: number }>`
-    select l.stream, l.seq, l.pos from access_log l
+    select l.stream, l.seq, l.pos from access_exposure l
     where not exists (select 1 from audit_batch b where b.stream = l.stream and b.seq = l.seq)
     ${options.from ? sql`and l.at >= ${options.from.toISOString()}::timestamptz` : sql``}
     ${options.to ? sql`and l.at < ${options.to.toISOString()}::timestamptz` : sql``}
     order by l.stream, l.seq, l.pos limit 1000`.execute(db);
-  return rows.map((row) => ({ kind: 'row-inserted' as const, stream: row.stream, seq: Number(row.seq), pos: row.pos, detail: 'the row belongs to no batch' }));
+  return rows.map((row) => ({ kind: 'row-inserted' as const, stream: row.stream, seq: Number(row.seq), pos: row.pos, detail: 'access_exposure holds a record that belongs to no batch' }));
 }

@@ -200,7 +200,7 @@ export class AccessLogWriter {
       const rowDigests = digests.map((d) => d.slice(0, rowDigestHexLength)).join('');
       const at = clock.now();
       const hash = await hashing.sha256Hex(batchHashInput({ stream, seq, at, prevHash, rowDigests }));
-      await insertBatch(this.options.db, { stream, seq, at, prevHash, hash, rowDigests, rows, ...(streamStart ? { streamStart } : {}) });
+      await insertBatch(this.options.db, { stream, seq, at, prevHash, hash, rowDigests, rows, records: batch.map((p) => p.record), ...(streamStart ? { streamStart } : {}) });
       if (generation !== this.generation) return; // abandoned as stuck; a new stream took over
       committed = true;
       this.seq = seq;

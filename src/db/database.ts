@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { StaffActionTable } from './tables/staff-action.js';
-import type { AccessLogTable } from './tables/access-log.js';
+import type { AccessExposureTable, AccessLogTable } from './tables/access-log.js';
 import type { AuditBatchTable } from './tables/audit-batch.js';
 import type { AuditCheckpointTable } from './tables/audit-checkpoint.js';
 import type { AuditStreamTable } from './tables/audit-stream.js';
@@ -19,7 +19,9 @@ import type { NoticeDraftTable, NoticeDraftVersionTable } from './tables/notice-
 /** One type file per table, combined here (design.md, convention 8). */
 export interface Database {
   staff_action: StaffActionTable;
+  /** A view: the batches' records, expanded. */
   access_log: AccessLogTable;
+  access_exposure: AccessExposureTable;
   audit_batch: AuditBatchTable;
   audit_stream: AuditStreamTable;
   audit_checkpoint: AuditCheckpointTable;

@@ -41,3 +41,9 @@ export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
   const all = await (await createMigrator(db)).getMigrations();
   return all.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
 }
+
+/** Applies migrations up to and including `name` (tests of a later migration start from the schema before it). */
+export async function migrateTo(db: Kysely<any>, name: string): Promise<void> {
+  const { error } = await (await createMigrator(db)).migrateTo(name);
+  if (error) throw new MigrationError(`migration to ${name} failed: ${String((error as Error).message ?? error)}`);
+}

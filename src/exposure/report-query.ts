@@ -24,8 +24,8 @@ export interface ChunkTotals {
  * receiver held no broad-access role then.
  *
  * Plan (docs/exposure.md): only responses carrying someone else's data or served to someone they were not
- * produced for are read (most traffic is a user's own pages), by an index-only scan of the partial index
- * access_log_exposure_idx, whose predicate is the clause below word for word. The relation check is made
+ * produced for are read (most traffic is a user's own pages): the writer keeps those in access_exposure
+ * (audit/record.ts, showsOthersData, the clause below), read by an index-only scan of access_exposure_at_idx. The relation check is made
  * once per distinct (receiver, others) group over the span it was seen in — a hash join of those few
  * groups against the relations, not a probe per request; only groups not covered by one relation over
  * their whole span are checked request by request, at each access's own time (exact with overlapping
@@ -45,7 +45,7 @@ export function illegitimateAccesses(scope: RawBuilder<unknown>, broadRoles: str
   return sql`
     with grouped as materialized (
       select w.principal, array_remove(w.subjects, w.principal) as others, min(w.at) as first_at, max(w.at) as last_at
-      from access_log w where ${window} and ${ownPage}
+      from access_exposure w where ${window} and ${ownPage}
       group by 1, 2
     ),
     pairs as materialized (
@@ -64,7 +64,7 @@ export function illegitimateAccesses(scope: RawBuilder<unknown>, broadRoles: str
       coalesce(w.principal, 'anonymous:' || coalesce(w.session_hmac, w.client_hmac, w.request_id)) as receiver,
       case when w.produced_for is not null and w.produced_for is distinct from w.principal then 'mix-up'
            when w.principal is null then 'anonymous' else 'not-entitled' end as reason
-    from access_log w cross join lateral unnest(w.subjects) as s(subject)
+    from access_exposure w cross join lateral unnest(w.subjects) as s(subject)
     where ${window}
       and (not (${ownPage}) or (w.principal, array_remove(w.subjects, w.principal)) in (select principal, others from uncovered))
       and s.subject is distinct from w.principal

@@ -28,9 +28,10 @@ describe('vigie audit on the embedded database (real command line)', () => {
 
     const { db } = await openDatabase({ databaseUrl: undefined, databasePoolSize: 1, dataDir });
     try {
-      await sql`alter table access_log disable trigger user`.execute(db);
-      await sql`update access_log set principal = 'mallory' where request_id = 'gen-42-1234'`.execute(db);
-      await sql`alter table access_log enable trigger user`.execute(db);
+      await sql`alter table audit_batch disable trigger user`.execute(db);
+      await sql`update audit_batch set records = (select jsonb_agg(case when r->>2 = 'gen-42-1234' then jsonb_set(r, '{4}', '"mallory"') else r end order by i)
+        from jsonb_array_elements(records::jsonb) with ordinality as t(r, i))::text where records like '%"gen-42-1234"%'`.execute(db);
+      await sql`alter table audit_batch enable trigger user`.execute(db);
     } finally {
       await db.destroy();
     }

@@ -67,7 +67,7 @@ describe.each(engines())('middleware mode and the audit API on %s', (engine) => 
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     const holder = test.db.transaction().execute(async (trx) => {
-      await sql`lock table access_log in access exclusive mode`.execute(trx);
+      await sql`lock table audit_batch in access exclusive mode`.execute(trx);
       await released;
     });
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -13,12 +13,14 @@ import { sampleRecord } from './fixtures.js';
 
 const crypto = createNodeAuditCrypto('audit-key-for-tests-at-least-32-characters');
 
-// Tampering is done the way an intruder with SQL access would: around the append-only triggers.
+// Tampering is done the way an intruder with SQL access would: around the append-only triggers. Records are
+// stored in their batch (`records`, a JSON array), and copied to access_exposure when they show someone else's data.
+const tables = ['access_exposure', 'audit_batch', 'audit_checkpoint'];
 async function behindTheBack(db: Db, statement: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    for (const table of ['access_log', 'audit_batch', 'audit_checkpoint']) await sql.raw(`alter table ${table} disable trigger user`).execute(trx);
+    for (const table of tables) await sql.raw(`alter table ${table} disable trigger user`).execute(trx);
     for (const part of statement.split(';')) await sql.raw(part).execute(trx);
-    for (const table of ['access_log', 'audit_batch', 'audit_checkpoint']) await sql.raw(`alter table ${table} enable trigger user`).execute(trx);
+    for (const table of tables) await sql.raw(`alter table ${table} enable trigger user`).execute(trx);
   });
 }
 
@@ -45,25 +47,29 @@ describe.each(engines())('verify pinpoints tampering on %s', (engine) => {
 
   it('passes on an intact log, and the database refuses UPDATE and DELETE', async () => {
     expect(await verifyAccessLog(test.db, crypto)).toEqual({ ok: true, batches: 9, rows: 36, issues: [], firstBrokenLink: null });
-    await expect(sql`update access_log set principal = 'x'`.execute(test.db)).rejects.toThrow(/append-only/);
+    await expect(sql`update audit_batch set records = '[]'`.execute(test.db)).rejects.toThrow(/append-only/);
+    await expect(sql`update access_exposure set principal = 'x'`.execute(test.db)).rejects.toThrow(/append-only/);
     await expect(sql`delete from audit_batch`.execute(test.db)).rejects.toThrow(/append-only/);
+    await expect(sql`delete from access_exposure`.execute(test.db)).rejects.toThrow(/append-only/);
+    // Every sample record shows someone else's data: each has its copy.
+    const copies = await sql<{ n: number }>`select count(*)::int as n from access_exposure`.execute(test.db);
+    expect(copies.rows[0]!.n).toBe(36);
   });
 
   it('finds an edited row', async () => {
-    await behindTheBack(test.db, `update access_log set principal = 'mallory' where seq = 5 and pos = 2`);
+    await behindTheBack(test.db, `update audit_batch set records = jsonb_set(records::jsonb, '{2,4}', '"mallory"')::text where seq = 5`);
     expect(await kinds()).toEqual([{ kind: 'row-edited', seq: 5, pos: 2 }]);
   });
 
   it('finds a deleted row', async () => {
-    await behindTheBack(test.db, `delete from access_log where seq = 4 and pos = 1`);
+    await behindTheBack(test.db, `update audit_batch set records = (records::jsonb - 1)::text where seq = 4`);
     expect(await kinds()).toEqual([{ kind: 'row-deleted', seq: 4, pos: 1 }]);
   });
 
   it('finds inserted rows, in a batch or in no batch', async () => {
-    await behindTheBack(test.db, `insert into access_log select at, stream, seq, 4, 'forged', trace_id, principal, principal_kind, session_hmac,
-      produced_for, subjects, categories, method, route, status, cache_status, client_hmac from access_log where seq = 2 and pos = 0`);
-    await behindTheBack(test.db, `insert into access_log select at, stream, 42, 0, 'forged-2', trace_id, principal, principal_kind, session_hmac,
-      produced_for, subjects, categories, method, route, status, cache_status, client_hmac from access_log where seq = 2 and pos = 0`);
+    await behindTheBack(test.db, `update audit_batch set records = (records::jsonb || jsonb_build_array(jsonb_set(records::jsonb->0, '{2}', '"forged"')))::text where seq = 2`);
+    await behindTheBack(test.db, `insert into access_exposure select at, stream, 42, 0, 'forged-2', principal, session_hmac, produced_for, subjects,
+      categories, route, client_hmac from access_exposure where seq = 2 and pos = 0`);
     expect(await kinds()).toEqual([
       { kind: 'row-inserted', seq: 2, pos: 4 },
       { kind: 'row-inserted', seq: 42, pos: 0 },
@@ -71,22 +77,43 @@ describe.each(engines())('verify pinpoints tampering on %s', (engine) => {
   });
 
   it('finds reordered rows', async () => {
-    await behindTheBack(test.db, `update access_log set pos = case pos when 0 then 3 else 0 end where seq = 7 and pos in (0, 3)`);
+    await behindTheBack(test.db, `update audit_batch set records = jsonb_build_array(records::jsonb->3, records::jsonb->1, records::jsonb->2, records::jsonb->0)::text where seq = 7`);
     expect(await kinds()).toEqual([
       { kind: 'row-reordered', seq: 7, pos: 0 },
       { kind: 'row-reordered', seq: 7, pos: 3 },
     ]);
   });
 
+  it('finds a record unreadable in its batch, and the whole list unreadable', async () => {
+    await behindTheBack(test.db, `update audit_batch set records = jsonb_set(records::jsonb, '{1,12}', '"200"')::text where seq = 5`);
+    await behindTheBack(test.db, `update audit_batch set records = '[{' where seq = 8`);
+    expect(await kinds()).toEqual([
+      { kind: 'row-edited', seq: 5, pos: 1 },
+      { kind: 'row-edited', seq: 8, pos: undefined },
+    ]);
+  });
+
+  it('finds an exposure hidden from the report, forged or changed in access_exposure', async () => {
+    await behindTheBack(test.db, `delete from access_exposure where seq = 2 and pos = 1`);
+    await behindTheBack(test.db, `update access_exposure set principal = 'someone-else' where seq = 3 and pos = 2`);
+    await behindTheBack(test.db, `insert into access_exposure select at, stream, seq, pos, request_id, principal, session_hmac, produced_for, subjects,
+      categories, route, client_hmac from access_exposure where seq = 4 and pos = 0`);
+    expect(await kinds()).toEqual([
+      { kind: 'row-deleted', seq: 2, pos: 1 },
+      { kind: 'row-edited', seq: 3, pos: 2 },
+      { kind: 'row-inserted', seq: 4, pos: 0 },
+    ]);
+  });
+
   it('finds a deleted batch and names the first broken link', async () => {
-    await behindTheBack(test.db, `delete from access_log where seq = 3; delete from audit_batch where seq = 3`);
+    await behindTheBack(test.db, `delete from access_exposure where seq = 3; delete from audit_batch where seq = 3`);
     const report = await verifyAccessLog(test.db, crypto);
     expect(report.issues.map((i) => i.kind)).toEqual(['batch-deleted']);
     expect(report.firstBrokenLink).toEqual({ stream, seq: 4 });
   });
 
   it('finds a batch rewritten to hide an edit', async () => {
-    await behindTheBack(test.db, `update access_log set subjects = '{}' where seq = 6 and pos = 0`);
+    await behindTheBack(test.db, `update audit_batch set records = jsonb_set(records::jsonb, '{0,8}', '[]')::text where seq = 6`);
     await behindTheBack(test.db, `update audit_batch set row_digests = 'ffffffffffffffffffffffffffffffff' || substr(row_digests, 33) where seq = 6`);
     const report = await verifyAccessLog(test.db, crypto);
     expect(report.issues.map(({ kind, seq }) => ({ kind, seq }))).toEqual([{ kind: 'batch-edited', seq: 6 }, { kind: 'row-edited', seq: 6 }]);
@@ -97,7 +124,7 @@ describe.each(engines())('verify pinpoints tampering on %s', (engine) => {
     await writeCheckpoint(test.db, crypto, clock);
     // A window that leaves the head out is not mistaken for a deletion.
     expect(await verifyAccessLog(test.db, crypto, { from: new Date('2026-11-20T00:00:00Z'), to: new Date('2026-11-21T00:00:00Z') })).toMatchObject({ ok: true, batches: 3 });
-    await behindTheBack(test.db, `delete from access_log where seq >= 8; delete from audit_batch where seq >= 8`);
+    await behindTheBack(test.db, `delete from access_exposure where seq >= 8; delete from audit_batch where seq >= 8`);
     expect((await kinds()).map((i) => i.kind)).toEqual(['batch-deleted']);
     await behindTheBack(test.db, `update audit_checkpoint set body = replace(body, '"seq":9', '"seq":7')`);
     expect((await kinds()).map((i) => i.kind)).toEqual(['checkpoint-signature']);
@@ -109,7 +136,7 @@ describe.each(engines())('verify pinpoints tampering on %s', (engine) => {
     expect(await verifyAccessLog(test.db, crypto)).toMatchObject({ ok: true, batches: 3, rows: 12 });
     // The window form reads only what it is asked for.
     expect(await verifyAccessLog(test.db, crypto, { from: new Date('2026-11-22T00:00:00Z'), to: new Date('2026-11-23T00:00:00Z') })).toMatchObject({ ok: true, batches: 3 });
-    await behindTheBack(test.db, `delete from access_log where seq = 7; delete from audit_batch where seq = 7`);
+    await behindTheBack(test.db, `delete from access_exposure where seq = 7; delete from audit_batch where seq = 7`);
     expect((await kinds()).map((i) => i.kind)).toEqual(['batch-deleted']);
   });
 });

@@ -123,7 +123,7 @@ describe.each(engines())('access log writer on %s', (engine) => {
     const released = new Promise<void>((resolve) => (release = resolve));
     // Another session holds the log locked: inserts wait (on the embedded engine, the single session is held).
     const holder = test.db.transaction().execute(async (trx) => {
-      await sql`lock table access_log in access exclusive mode`.execute(trx);
+      await sql`lock table audit_batch in access exclusive mode`.execute(trx);
       await released;
     });
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -1,6 +1,9 @@
 import type { Selectable } from 'kysely';
 
-/** One audited response (docs/access-log.md). Written only by the access-log writer, in batches. */
+/**
+ * One audited response (docs/access-log.md): a view that expands the batches' `records`. Written only by the
+ * access-log writer, in batches.
+ */
 export interface AccessLogTable {
   at: Date;
   stream: string;
@@ -22,3 +25,11 @@ export interface AccessLogTable {
 }
 
 export type AccessLogRow = Selectable<AccessLogTable>;
+
+/** The records the exposure report reads (record.ts, showsOthersData), written with their batch. */
+export type AccessExposureTable = Pick<
+  AccessLogTable,
+  'at' | 'stream' | 'seq' | 'pos' | 'request_id' | 'principal' | 'session_hmac' | 'produced_for' | 'subjects' | 'categories' | 'route' | 'client_hmac'
+>;
+
+export type AccessExposureRow = Selectable<AccessExposureTable>;

@@ -9,6 +9,11 @@ export interface AuditBatchTable {
   row_digests: string;
   prev_hash: string;
   hash: string;
+  /** The JSON array of the batch's canonical rows (record.ts), in position order. */
+  records: string;
+  /** The earliest and latest of its records' times: window reads find batches by them. */
+  first_record_at: Date;
+  last_record_at: Date;
 }
 
 export type AuditBatchRow = Selectable<AuditBatchTable>;
