@@ -1,6 +1,8 @@
 /**
  * The service the access-log benchmark loads: a personal-data route that reads one row from PostgreSQL by
- * key, as a real service would, with the access-log middleware in mode none | strict | async.
+ * key, as a real service would, with the access-log middleware in mode none | strict | async, or
+ * strict-unidentified: strict, without the end-user token settings, so that no receiver is identified and
+ * every response is an exposure the report must read (copied to access_exposure).
  * Run by bench/audit.ts as a child process: `node --import tsx bench/audit-service.ts <mode> <port> <url> <schema>`.
  */
 import { serve } from '@hono/node-server';
@@ -15,6 +17,7 @@ import { parseConfig } from '../src/config.js';
 import { createDb } from '../src/db/create-db.js';
 import { createNodeAuditCrypto } from '../src/entry/node-audit-crypto.js';
 import { createLogger } from '../src/logger.js';
+import { benchPrincipalSecret } from './audit-tokens.js';
 
 const [mode = 'none', port = '0', url = '', schema = 'public'] = process.argv.slice(2);
 const pool = (max: number) => new pg.Pool({ connectionString: url, max, options: `-c search_path=${schema}` });
@@ -22,13 +25,15 @@ const db = createDb(new PostgresDialect({ pool: pool(10) }), 'postgresql');
 const app = new Hono();
 if (mode !== 'none') {
   const crypto = createNodeAuditCrypto('bench-audit-key-of-at-least-32-characters');
-  const config = parseConfig({ VIGIE_AUDIT_MODE: mode });
+  const identified = mode !== 'strict-unidentified';
+  // Clients send a bearer token for the person they read (bench/audit.ts): their own data, as most traffic is.
+  const config = parseConfig({ VIGIE_AUDIT_MODE: identified ? mode : 'strict', ...(identified ? { VIGIE_PRINCIPAL_SECRET: benchPrincipalSecret } : {}) });
   const writer = new AccessLogWriter({
     db: createDb(new PostgresDialect({ pool: pool(1) }), 'postgresql'),
     crypto,
     clock: systemClock,
     logger: createLogger('warn'),
-    mode: mode as 'strict' | 'async',
+    mode: config.audit.mode,
     timeoutMs: config.audit.timeoutMs,
     maxBatch: config.audit.maxBatch,
     asyncFlushMs: config.audit.asyncFlushMs,
