@@ -5,7 +5,8 @@
  *     ≤ 5 ms added p99; async ≥ 95 %); and strict with receivers unidentified, where every response is an
  *     exposure copied for the report (the cost when all traffic shows someone else's data);
  *  2. the gateway (`vigie serve` with VIGIE_UPSTREAM: maintenance + strict log) against nginx proxy_pass
- *     (keepalive upstream, access_log on) in front of the same origin (target ≥ 35 % of nginx);
+ *     (keepalive upstream, access_log on) in front of the same origin (target ≥ 35 % of nginx), with the
+ *     barest node:http proxy beside them (bench/raw-proxy.ts) for what Node alone costs;
  *  3. the time to generate and insert synthetic records through the real writer.
  * Settings: BENCH_DATABASE_URL, BENCH_AUDIT_ROUNDS (3), BENCH_AUDIT_SECONDS (8), BENCH_AUDIT_CONNECTIONS (128),
  * BENCH_AUDIT_ROWS (1000000; the issue's figure is 10000000), BENCH_AUDIT_ONLY (route, gateway or generator:
@@ -240,8 +241,8 @@ export const auditBenchmark: Benchmark = {
         // Three different ports: the kernel may hand the same free port out twice, and an nginx that cannot bind
         // retries for seconds before it exits, while wrk would measure whatever listens there.
         const ports = new Set<number>();
-        while (ports.size < 3) ports.add(await freePort());
-        const [originPort, nginxPort, vigiePort] = [...ports] as [number, number, number];
+        while (ports.size < 4) ports.add(await freePort());
+        const [originPort, nginxPort, vigiePort, rawPort] = [...ports] as [number, number, number, number];
         const origin = nginxConfig(dir, 'origin', `  access_log off;
     server { listen 127.0.0.1:${originPort}; location / { default_type application/json;
       add_header Vigie-Data-Subjects "p-1, p-2"; add_header Vigie-Data-Categories "identity, contact"; add_header Vigie-Produced-For "u-1";
@@ -254,6 +255,8 @@ export const auditBenchmark: Benchmark = {
         children.push(nginxProxy);
         const url = new URL(databaseUrl);
         url.searchParams.set('options', `-c search_path=${schema}`);
+        const rawProxy = await start('node', ['--import', 'tsx', 'bench/raw-proxy.ts', String(rawPort), String(originPort)], {}, /ready/);
+        children.push(rawProxy);
         children.push(
           await start('node', ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
             PORT: String(vigiePort),
@@ -276,6 +279,7 @@ export const auditBenchmark: Benchmark = {
           'gateway',
           [
             { name: 'nginx proxy_pass', url: `http://127.0.0.1:${nginxPort}`, pid: nginxProxy.process.pid },
+            { name: 'node:http proxy, bare (reference)', url: `http://127.0.0.1:${rawPort}`, pid: rawProxy.process.pid },
             { name: 'vigie gateway (strict)', url: `http://127.0.0.1:${vigiePort}`, pid: children.at(-1)!.process.pid },
           ],
           script,
