@@ -11,9 +11,9 @@ export interface PruneResult {
 }
 
 /**
- * Retention: removes whole batches committed before `before`, with their records and their copies in access_exposure. First it signs a prune
- * checkpoint naming, per stream, the last removed batch: the first remaining batch chains to it, so what
- * remains still verifies. The only DELETE on the log, and the database refuses it outside this transaction.
+ * Retention: removes whole batches committed before `before`, with their records and their copies in
+ * access_exposure. First it signs a prune checkpoint naming, per stream, the last removed batch: the first
+ * remaining batch chains to it, so what remains still verifies. The only DELETE on the log, and the database refuses it outside this transaction.
  */
 export async function pruneAccessLog(db: Db, crypto: AuditCrypto, clock: Clock, before: Date): Promise<PruneResult> {
   const { rows: anchors } = await sql<{ stream: string; seq: string; hash: string }>`

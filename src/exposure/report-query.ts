@@ -25,11 +25,11 @@ export interface ChunkTotals {
  *
  * Plan (docs/exposure.md): only responses carrying someone else's data or served to someone they were not
  * produced for are read (most traffic is a user's own pages): the writer keeps those in access_exposure
- * (audit/record.ts, showsOthersData, the clause below), read by an index-only scan of access_exposure_at_idx. The relation check is made
- * once per distinct (receiver, others) group over the span it was seen in — a hash join of those few
- * groups against the relations, not a probe per request; only groups not covered by one relation over
- * their whole span are checked request by request, at each access's own time (exact with overlapping
- * relations too).
+ * (audit/record.ts, showsOthersData, the clause below), read by an index-only scan of access_exposure_at_idx.
+ * The relation check is made once per distinct (receiver, others) group over the span it was seen in — a
+ * hash join of those few groups against the relations, not a probe per request; only groups not covered by
+ * one relation over their whole span are checked request by request, at each access's own time (exact with
+ * overlapping relations too).
  */
 export function illegitimateAccesses(scope: RawBuilder<unknown>, broadRoles: string[]) {
 
