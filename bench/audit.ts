@@ -210,20 +210,20 @@ export const auditBenchmark: Benchmark = {
       writeFileSync(script, `math.randomseed(os.time())\nrequest = function() return wrk.format("GET", "/people/p" .. math.random(1, 10000)) end\n`);
       // The route's clients are users reading their own record with their bearer token.
       const ownScript = join(dir, 'own.lua');
-      const tokens = runs('route') ? await benchTokens(10_000) : [];
+      const tokens = `tokens = {${(runs('route') ? await benchTokens(10_000) : []).map((t) => `"${t}"`).join(',')}}\n`;
       writeFileSync(
         ownScript,
-        `math.randomseed(os.time())\ntokens = {${tokens.map((t) => `"${t}"`).join(',')}}\n` +
+        `math.randomseed(os.time())\n${tokens}` +
           `request = function() local i = math.random(1, 10000) return wrk.format("GET", "/people/p" .. i, { Authorization = "Bearer " .. tokens[i] }) end\n`,
       );
       const ownWarmUp = join(dir, 'own-warm-up.lua');
       writeFileSync(
         ownWarmUp,
-        `tokens = {${tokens.map((t) => `"${t}"`).join(',')}}\nnext_person = 0\n` +
+        `${tokens}next_person = 0\n` +
           `request = function() next_person = next_person % 10000 + 1 return wrk.format("GET", "/people/p" .. next_person, { Authorization = "Bearer " .. tokens[next_person] }) end\n`,
       );
 
-      // 1. The PostgreSQL-reading route, three ways.
+      // 1. The PostgreSQL-reading route, four ways.
       const services = [];
       const names: Record<string, string> = { none: 'no log', 'strict-unidentified': 'strict, receivers unidentified' };
       for (const mode of runs('route') ? ['none', 'strict', 'async', 'strict-unidentified'] : []) {
@@ -237,8 +237,9 @@ export const auditBenchmark: Benchmark = {
       for (const child of children.splice(0)) await child.stop();
 
       if (runs('gateway')) {
-        // 2. Gateway: Vigie (maintenance + strict log) vs nginx proxy_pass, both in front of the same origin.
-        // Three different ports: the kernel may hand the same free port out twice, and an nginx that cannot bind
+        // 2. Gateway: Vigie (maintenance + strict log) vs nginx proxy_pass and a bare Node proxy, all in front of
+        // the same origin.
+        // Distinct ports: the kernel may hand the same free port out twice, and an nginx that cannot bind
         // retries for seconds before it exits, while wrk would measure whatever listens there.
         const ports = new Set<number>();
         while (ports.size < 4) ports.add(await freePort());

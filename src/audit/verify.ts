@@ -168,14 +168,11 @@ async function checkRecords(crypto: AuditCrypto, stream: string, batch: AuditBat
   if (!records) return { rows: 0, issues: [{ kind: 'row-edited', stream, seq, detail: 'the batch\'s records are not a JSON array' }] };
   // A malformed element gets a digest that matches nothing.
   const actual = await Promise.all(records.map(async (record) => (record ? (await crypto.sha256Hex(canonicalRow(record))).slice(0, rowDigestHexLength) : '')));
-  const issues: VerifyIssue[] = compareDigests(expected, actual).map((change) => ({ ...change, stream, seq }));
+  const alignment = alignDigests(expected, actual);
+  const issues: VerifyIssue[] = alignment.issues.map((change) => ({ ...change, stream, seq }));
   // Records found as written, by their written position: what access_exposure's copies are compared with.
   const written = new Map<number, AccessRecord>();
-  const writtenPos = new Map(expected.map((digest, pos) => [digest, pos]));
-  actual.forEach((digest, i) => {
-    const pos = writtenPos.get(digest);
-    if (pos !== undefined && !written.has(pos)) written.set(pos, records[i]!);
-  });
+  for (const [pos, storedPos] of alignment.found) written.set(pos, records[storedPos]!);
   issues.push(...checkExposureCopies(stream, seq, expected.length, written, exposureRows));
   return { rows: records.length, issues };
 }
@@ -183,9 +180,10 @@ async function checkRecords(crypto: AuditCrypto, stream: string, batch: AuditBat
 /**
  * Aligns the stored digests with the written ones. A written row absent from the store is deleted, a stored
  * row never written is inserted; both at the same position make an edit. Rows present in both but out of
- * order are those outside a longest run in written order.
+ * order are those outside a longest run in written order. `found` maps each written position found to its
+ * stored position.
  */
-export function compareDigests(expected: string[], actual: string[]): Omit<VerifyIssue, 'stream' | 'seq'>[] {
+export function alignDigests(expected: string[], actual: string[]): { issues: Omit<VerifyIssue, 'stream' | 'seq'>[]; found: Map<number, number> } {
   const writtenAt = new Map(expected.map((digest, pos) => [digest, pos]));
   const storedAt = new Map<string, number>();
   const extra = new Set<number>();
@@ -205,7 +203,7 @@ export function compareDigests(expected: string[], actual: string[]): Omit<Verif
   kept.forEach((k, i) => {
     if (!inOrder.has(i)) issues.push({ kind: 'row-reordered', pos: k.pos, detail: `the row was written at position ${k.written}` });
   });
-  return issues.sort((a, b) => a.pos! - b.pos!);
+  return { issues: issues.sort((a, b) => a.pos! - b.pos!), found: new Map(kept.map((k) => [k.written, k.pos])) };
 }
 
 /** Indexes of one longest strictly increasing subsequence (patience sorting). */

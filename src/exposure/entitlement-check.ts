@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { CommittedRecord } from '../audit/record.js';
 import type { Db } from '../db/database.js';
+import { showsOthersData } from '../audit/record.js';
 
 export type Reason = 'mix-up' | 'anonymous' | 'not-entitled';
 
@@ -37,9 +38,7 @@ export async function checkBatch(db: Db, records: CommittedRecord[], broadRoles:
   const found: IllegitimateAccess[] = [];
   const toCheck: { record: CommittedRecord; subject: string }[] = [];
   for (const record of records) {
-    if (record.subjects.length === 0) continue;
-    const own = record.principal !== null && (record.producedFor === null || record.producedFor === record.principal);
-    if (own && record.subjects.length === 1 && record.subjects[0] === record.principal) continue;
+    if (!showsOthersData(record)) continue;
     for (const subject of record.subjects) {
       if (subject === record.principal) continue;
       const access = accessOf(record, subject);

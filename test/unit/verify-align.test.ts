@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compareDigests } from '../../src/audit/verify.js';
+import { alignDigests } from '../../src/audit/verify.js';
 
-const kinds = (expected: string[], actual: string[]) => compareDigests(expected, actual).map(({ kind, pos }) => `${kind}@${pos}`);
+const kinds = (expected: string[], actual: string[]) => alignDigests(expected, actual).issues.map(({ kind, pos }) => `${kind}@${pos}`);
 
 describe('aligning stored records with the digests written', () => {
   const written = ['a', 'b', 'c', 'd', 'e'];
@@ -12,6 +12,8 @@ describe('aligning stored records with the digests written', () => {
 
   it('reports a row removed from the middle once, not the rows after it as moved', () => {
     expect(kinds(written, ['a', 'b', 'd', 'e'])).toEqual(['row-deleted@2']);
+    // The rows after it are found at their written positions.
+    expect([...alignDigests(written, ['a', 'b', 'd', 'e']).found]).toEqual([[0, 0], [1, 1], [3, 2], [4, 3]]);
   });
 
   it('reports a row added at the start once, at its stored position', () => {
