@@ -16,6 +16,7 @@ import { maintenanceGate } from './maintenance/gate.js';
 import { registerMaintenance } from './maintenance/register.js';
 import { registerBreaches } from './breaches/routes/register.js';
 import { registerNotices } from './notices/register-notices.js';
+import { registerConsole } from './console/register-console.js';
 
 export const apiVersion = '0.1.0';
 
@@ -80,6 +81,8 @@ export function createApp(deps: AppDeps): App {
   registerMaintenance(admin);
   registerBreaches(admin);
   registerNotices(admin);
+  // Last: the console's pages reuse the access rules of the API routes registered above.
+  registerConsole(admin);
   app.route(deps.config.adminPrefix, admin);
 
   const prefix = deps.config.adminPrefix;

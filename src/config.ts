@@ -104,6 +104,18 @@ export const configSchema = z
     VIGIE_ORG_SECTOR: z.string().trim().min(1).optional(),
     VIGIE_ORG_REPRESENTATIVE: z.string().trim().min(1).optional(),
     VIGIE_DPO_CONTACT: z.string().trim().min(1).optional(),
+    VIGIE_PUBLIC_URL: optionalUrl,
+    VIGIE_OIDC_ISSUER: optionalUrl,
+    VIGIE_OIDC_CLIENT_ID: z.string().trim().min(1).optional(),
+    VIGIE_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    VIGIE_OIDC_SCOPES: z.string().trim().min(1).default('openid email profile'),
+    VIGIE_OIDC_ACR_VALUES: z.string().trim().min(1).optional(),
+    VIGIE_OIDC_TOKEN_AUTH: z
+      .enum(['client_secret_basic', 'client_secret_post'], { message: 'must be client_secret_basic or client_secret_post' })
+      .default('client_secret_basic'),
+    VIGIE_CONSOLE_SESSION_KEY: z.string().min(32, 'must be at least 32 characters (HMAC key)').optional(),
+    VIGIE_CONSOLE_SESSION_HOURS: z.coerce.number().min(0.1, 'must be at least 0.1').max(8, 'must be at most 8 (hours)').default(8),
+    VIGIE_CONSOLE_STATE_BRAND: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
     VIGIE_BREACH_REGIMES: list
       .pipe(z.array(z.enum(['nis2', 'nis2-trust-service', 'eprivacy', 'dora'], { message: 'must list regimes among nis2, nis2-trust-service, eprivacy, dora' })))
       .default([]),
@@ -114,6 +126,9 @@ export const configSchema = z
     }
     if (value.VIGIE_EXPOSURE_WEBHOOKS.length > 0 && !value.VIGIE_EXPOSURE_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['VIGIE_EXPOSURE_WEBHOOK_SECRET'], message: 'is required when VIGIE_EXPOSURE_WEBHOOKS is set (bodies are signed)' });
+    }
+    if (value.VIGIE_OIDC_ISSUER && !value.VIGIE_OIDC_CLIENT_ID) {
+      ctx.addIssue({ code: 'custom', path: ['VIGIE_OIDC_CLIENT_ID'], message: 'is required when VIGIE_OIDC_ISSUER is set' });
     }
     if (value.VIGIE_JWT_SECRET && value.VIGIE_JWKS_URL) {
       ctx.addIssue({ code: 'custom', path: ['VIGIE_JWKS_URL'], message: 'set either VIGIE_JWT_SECRET or VIGIE_JWKS_URL, not both' });
@@ -213,6 +228,23 @@ export const configSchema = z
       dpoContact: value.VIGIE_DPO_CONTACT,
     },
     breachRegimes: value.VIGIE_BREACH_REGIMES,
+    // The console (issue 18): sign-in by OpenID Connect, sessions, the State brand (reserved to the State's services).
+    console: {
+      publicUrl: value.VIGIE_PUBLIC_URL,
+      oidc: value.VIGIE_OIDC_ISSUER
+        ? {
+            issuer: value.VIGIE_OIDC_ISSUER,
+            clientId: value.VIGIE_OIDC_CLIENT_ID!,
+            clientSecret: value.VIGIE_OIDC_CLIENT_SECRET,
+            scopes: value.VIGIE_OIDC_SCOPES,
+            acrValues: value.VIGIE_OIDC_ACR_VALUES,
+            tokenAuth: value.VIGIE_OIDC_TOKEN_AUTH,
+          }
+        : undefined,
+      sessionKey: value.VIGIE_CONSOLE_SESSION_KEY,
+      sessionSeconds: Math.round(value.VIGIE_CONSOLE_SESSION_HOURS * 3600),
+      stateBrand: value.VIGIE_CONSOLE_STATE_BRAND === 'true',
+    },
   }))
   .superRefine((config, ctx) => {
     const symmetric = config.jwt.algorithms.filter((alg) => alg.startsWith('HS'));

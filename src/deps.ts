@@ -8,6 +8,7 @@ import type { Logger } from './logger.js';
 import type { Notifications } from './db/notifications.js';
 import type { MaintenanceHolder } from './maintenance/holder.js';
 import type { TemplateFiles } from './notices/template-set.js';
+import type { ConsoleAssetStore } from './console/assets.js';
 
 /**
  * What the app is built from (design.md, convention 3). Entries build the real ones; tests build theirs.
@@ -30,4 +31,6 @@ export interface AppDeps {
   noticeTemplates?: TemplateFiles;
   /** Sending and delivery tracking (issue 8): ports of the drafts and register features, an HTTP client. */
   delivery?: DeliveryDeps;
+  /** The console's built assets (DSFR, uPlot, its scripts): files on Node, the [assets] binding on Workers. */
+  consoleAssets?: ConsoleAssetStore;
 }

@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { Config } from '../config.js';
 import { UnauthorizedError } from '../http/errors.js';
-import { rolesFromClaim, type StaffPrincipal } from './staff-principal.js';
+import { claimAt, rolesFromClaim, type StaffPrincipal } from './staff-principal.js';
 
 export interface StaffTokenVerifier {
   verify(token: string): Promise<StaffPrincipal>;
@@ -24,7 +24,7 @@ export function createStaffTokenVerifier(jwt: Config['jwt']): StaffTokenVerifier
         const { payload } =
           key instanceof Uint8Array ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
         if (typeof payload.sub !== 'string' || payload.sub === '') throw new UnauthorizedError('The token has no subject');
-        return { subject: payload.sub, roles: rolesFromClaim(payload[jwt.rolesClaim]) };
+        return { subject: payload.sub, roles: rolesFromClaim(claimAt(payload, jwt.rolesClaim)) };
       } catch (error) {
         throw toUnauthorized(error);
       }

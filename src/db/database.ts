@@ -15,6 +15,7 @@ import type { DeliveryProviderBucketTable } from './tables/delivery-provider-buc
 import type { BreachAssessmentTable, BreachDecisionTable, BreachEventTable, BreachFilingTable, BreachRevisionTable, BreachTable } from './tables/breach.js';
 import type { BreachPersonEventTable, BreachPersonTable } from './tables/breach-person.js';
 import type { NoticeDraftTable, NoticeDraftVersionTable } from './tables/notice-draft.js';
+import type { ConsoleLoginLinkTable, ConsoleSessionTable } from './tables/console-session.js';
 
 /** One type file per table, combined here (design.md, convention 8). */
 export interface Database {
@@ -46,6 +47,8 @@ export interface Database {
   breach_person_event: BreachPersonEventTable;
   notice_draft: NoticeDraftTable;
   notice_draft_version: NoticeDraftVersionTable;
+  console_session: ConsoleSessionTable;
+  console_login_link: ConsoleLoginLinkTable;
 }
 
 export type Db = Kysely<Database>;

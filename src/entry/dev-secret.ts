@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Config } from '../config.js';
+import { developmentKey } from './dev-key.js';
 
 /**
  * With neither VIGIE_JWT_SECRET nor VIGIE_JWKS_URL set, a development key is kept in the data directory
@@ -9,21 +7,16 @@ import type { Config } from '../config.js';
  */
 export async function withDevelopmentSecret(config: Config): Promise<{ config: Config; generated: boolean }> {
   if (config.jwt.secret || config.jwt.jwksUrl) return { config, generated: false };
-  const file = join(config.dataDir, 'jwt-secret');
-  let secret: string;
-  let generated = false;
-  try {
-    secret = (await readFile(file, 'utf8')).trim();
-  } catch {
-    await mkdir(config.dataDir, { recursive: true });
-    secret = randomBytes(32).toString('base64url');
-    try {
-      await writeFile(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
-      generated = true;
-    } catch {
-      // Another process created it first: use theirs.
-      secret = (await readFile(file, 'utf8')).trim();
-    }
-  }
+  const { key: secret, generated } = await developmentKey(config.dataDir, 'jwt-secret');
   return { config: { ...config, jwt: { ...config.jwt, secret, algorithms: ['HS256'] } }, generated };
+}
+
+/**
+ * Without VIGIE_CONSOLE_SESSION_KEY, the console's cookies are signed with a development key kept in the data
+ * directory. Several instances behind one address set the variable (the same on each).
+ */
+export async function withConsoleSessionKey(config: Config): Promise<{ config: Config; generated: boolean }> {
+  if (config.console.sessionKey) return { config, generated: false };
+  const { key, generated } = await developmentKey(config.dataDir, 'console-session-key');
+  return { config: { ...config, console: { ...config.console, sessionKey: key } }, generated };
 }

@@ -5,7 +5,8 @@ import { systemClock } from '../clock.js';
 import type { Config } from '../config.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createLogger } from '../logger.js';
-import { withDevelopmentSecret } from './dev-secret.js';
+import { withConsoleSessionKey, withDevelopmentSecret } from './dev-secret.js';
+import { nodeConsoleAssets } from './console-assets.js';
 import { createMaintenanceHolder, maintenancePolicyFromConfig } from '../maintenance/holder.js';
 import { withMaintenanceBypassKey } from './maintenance-bypass-key.js';
 import { openDatabase } from './open-database.js';
@@ -26,8 +27,10 @@ export async function startServer(baseConfig: Config, env: NodeJS.ProcessEnv): P
   const logger = createLogger(baseConfig.logLevel);
   const { config: withSecret, generated } = await withDevelopmentSecret(baseConfig);
   if (generated) logger.warn('generated a development token key', { file: `${withSecret.dataDir}/jwt-secret` });
-  const { config, generated: bypassKeyGenerated } = await withMaintenanceBypassKey(withSecret);
-  if (bypassKeyGenerated) logger.warn('generated a development maintenance bypass key', { file: `${config.dataDir}/maintenance-bypass-key` });
+  const { config: withBypassKey, generated: bypassKeyGenerated } = await withMaintenanceBypassKey(withSecret);
+  if (bypassKeyGenerated) logger.warn('generated a development maintenance bypass key', { file: `${withBypassKey.dataDir}/maintenance-bypass-key` });
+  const { config, generated: sessionKeyGenerated } = await withConsoleSessionKey(withBypassKey);
+  if (sessionKeyGenerated) logger.warn('generated a development console session key', { file: `${config.dataDir}/console-session-key` });
   const { db, engine, location, notifications } = await openDatabase(config, { logger });
   const applied = await migrateToLatest(db);
   const maintenance = createMaintenanceHolder({
@@ -51,6 +54,7 @@ export async function startServer(baseConfig: Config, env: NodeJS.ProcessEnv): P
     maintenance,
     accessLog: audit.accessLog,
     noticeTemplates: config.notices.templatesDir ? await loadTemplateOverrides(config.notices.templatesDir) : undefined,
+    consoleAssets: nodeConsoleAssets(),
   });
   const delivery = startDeliveryWorker(config, db, systemClock, logger);
   // Gateway mode (VIGIE_UPSTREAM): the raw node:http gateway in front, the Hono app behind it for /_vigie.

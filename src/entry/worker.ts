@@ -8,6 +8,7 @@ import { createDb } from '../db/create-db.js';
 import { createLogger } from '../logger.js';
 import { createEdgeMaintenance, type EdgeMaintenance } from '../maintenance/edge-holder.js';
 import { maintenancePolicyFromConfig } from '../maintenance/holder.js';
+import type { ConsoleAssetStore } from '../console/assets.js';
 
 // One maintenance state per isolate, re-read in the background at most every second (no LISTEN here).
 let maintenance: EdgeMaintenance | undefined;
@@ -15,11 +16,27 @@ let maintenance: EdgeMaintenance | undefined;
 interface Env {
   /** Hyperdrive binding: PostgreSQL from the edge, pooled near the database (see README). */
   HYPERDRIVE?: { connectionString: string };
+  /** wrangler's [assets] binding: the console's built assets (dist/console-assets). */
+  ASSETS?: { fetch(request: Request): Promise<Response> };
   [name: string]: unknown;
 }
 
 interface ExecutionContext {
   waitUntil(promise: Promise<unknown>): void;
+}
+
+/**
+ * The console's assets from the [assets] binding (run_worker_first: requests reach the Worker, which asks the
+ * binding only for the manifest's names). Cloudflare compresses the response on its way to the browser, so
+ * the identity file is read; the precompressed copies serve Node.
+ */
+function workerConsoleAssets(binding: NonNullable<Env['ASSETS']>): ConsoleAssetStore {
+  return {
+    async read(name) {
+      const res = await binding.fetch(new Request(`https://assets.invalid/${name}`));
+      return res.ok && res.body ? { body: res.body, encoding: 'identity' } : undefined;
+    },
+  };
 }
 
 /**
@@ -52,6 +69,7 @@ export default {
       logger,
       staffTokenVerifier: createStaffTokenVerifier(config.jwt),
       maintenance: maintenance.holderFor(db),
+      consoleAssets: env.ASSETS ? workerConsoleAssets(env.ASSETS) : undefined,
     });
     try {
       return await app.fetch(request);

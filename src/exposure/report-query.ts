@@ -88,7 +88,7 @@ export interface ChunkSources {
   dirty: boolean;
 }
 
-function illegitimateIn(from: Date, to: Date, broadRoles: string[], sources: ChunkSources | undefined) {
+export function illegitimateIn(from: Date, to: Date, broadRoles: string[], sources: ChunkSources | undefined) {
   if (!sources) return illegitimateAccesses(timeScope(from, to), broadRoles);
   const parts: RawBuilder<unknown>[] = [sql`
     select a.at, a.request_id, a.route, a.categories, a.subject, a.stream, a.seq, a.pos, a.principal, a.receiver, a.reason

@@ -50,11 +50,14 @@ export interface EventQuery {
   from?: Date;
   to?: Date;
   limit: number;
+  /** Oldest first (default), or the latest `limit` events newest first (the console's history). */
+  order?: 'oldest' | 'newest';
 }
 
-/** The history, oldest first, within [from, to). */
+/** The history within [from, to), oldest first unless asked otherwise. */
 export async function listMaintenanceEvents(db: Db, query: EventQuery): Promise<MaintenanceEventRow[]> {
-  let q = db.selectFrom('maintenance_event').selectAll().orderBy('at').orderBy('id').limit(query.limit);
+  const direction = query.order === 'newest' ? 'desc' : 'asc';
+  let q = db.selectFrom('maintenance_event').selectAll().orderBy('at', direction).orderBy('id', direction).limit(query.limit);
   if (query.from) q = q.where('at', '>=', query.from);
   if (query.to) q = q.where('at', '<', query.to);
   return q.execute();

@@ -1,0 +1,59 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.js';
+import { illegitimateIn, type ChunkSources } from './report-query.js';
+import { prepareSources } from './verdicts.js';
+import type { ExposureWindow } from './window.js';
+
+/** Per minute of a window: responses that carried personal data, and those that showed someone else's data. */
+export interface MinuteSeries {
+  /** Start of each minute (epoch ms), every minute of the window, in order. */
+  minutes: number[];
+  personal: number[];
+  /** Responses with an illegitimate access (the exposure report's definition): not entitled, anonymous, mix-up. */
+  others: number[];
+}
+
+/** Most minutes a chart shows (a week); a longer window is refused by the caller's validation. */
+export const maxSeriesMinutes = 7 * 24 * 60;
+
+/**
+ * The exposure chart's data (console, issue 18), a service function of its own so that it can be tuned with
+ * the log's storage: personal-data responses are counted from the batches whose records fall in the window
+ * (by their first/last record times); illegitimate ones as the report finds them (kept verdicts, and what
+ * they cannot cover checked now), in one repeatable-read transaction.
+ */
+export async function exposureMinuteSeries(db: Db, window: Pick<ExposureWindow, 'from' | 'to'>, options: { broadRoles: string[] }): Promise<MinuteSeries> {
+  const start = Math.floor(window.from.getTime() / 60_000) * 60_000;
+  const count = Math.ceil((window.to.getTime() - start) / 60_000);
+  if (count > maxSeriesMinutes) throw new Error(`exposureMinuteSeries: ${count} minutes is more than ${maxSeriesMinutes}`);
+  const from = window.from.toISOString();
+  const to = window.to.toISOString();
+  const { personal, others } = await db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
+    await sql`select set_config('jit', 'off', true)`.execute(trx);
+    const personalRows = await sql<{ minute: number; n: number }>`
+      select (extract(epoch from date_trunc('minute', (r->>1)::timestamptz)) * 1000)::float8 as minute, count(*)::int as n
+      from audit_batch b cross join lateral jsonb_array_elements(b.records::jsonb) as r
+      where b.last_record_at >= ${from}::timestamptz and b.first_record_at < ${to}::timestamptz
+        and (r->>1)::timestamptz >= ${from}::timestamptz and (r->>1)::timestamptz < ${to}::timestamptz
+        and jsonb_array_length(r->8) > 0
+      group by 1`.execute(trx);
+    const prepared = await prepareSources(trx, window.from, options.broadRoles);
+    const sources: ChunkSources | undefined = prepared.counts.streams > 0 ? prepared.sources : undefined;
+    const otherRows = await sql<{ minute: number; n: number }>`
+      select (extract(epoch from date_trunc('minute', bad.at)) * 1000)::float8 as minute, count(distinct bad.request_id)::int as n
+      from (${illegitimateIn(window.from, window.to, options.broadRoles, sources)}) as bad
+      group by 1`.execute(trx);
+    return { personal: personalRows.rows, others: otherRows.rows };
+  });
+  const series: MinuteSeries = { minutes: [], personal: new Array(count).fill(0), others: new Array(count).fill(0) };
+  for (let i = 0; i < count; i++) series.minutes.push(start + i * 60_000);
+  const place = (rows: { minute: number; n: number }[], into: number[]) => {
+    for (const row of rows) {
+      const index = Math.round((Number(row.minute) - start) / 60_000);
+      if (index >= 0 && index < count) into[index] = Number(row.n);
+    }
+  };
+  place(personal, series.personal);
+  place(others, series.others);
+  return series;
+}
