@@ -12,6 +12,6 @@ export function safeReturnPath(value: string | undefined | null, consoleBase: st
     return consoleBase;
   }
   if (url.origin !== 'http://vigie.invalid') return consoleBase;
-  if (url.pathname !== consoleBase && !url.pathname.startsWith(consoleBase)) return consoleBase;
+  if (url.pathname !== consoleBase && !url.pathname.startsWith(`${consoleBase}/`)) return consoleBase;
   return `${url.pathname}${url.search}`;
 }
