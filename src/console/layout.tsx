@@ -48,13 +48,11 @@ function Header(props: ShellProps) {
                     <p class="fr-logo">{raw(l.layout.stateBrand)}</p>
                   </div>
                 ) : null}
-                {props.nav && props.nav.length > 0 ? (
-                  <div class="fr-header__navbar">
-                    <button class="fr-btn--menu fr-btn" data-fr-opened="false" aria-controls="menu-modal" aria-haspopup="menu" id="menu-button" title={l.layout.menu}>
-                      {l.layout.menu}
-                    </button>
-                  </div>
-                ) : null}
+                <div class="fr-header__navbar">
+                  <button class="fr-btn--menu fr-btn" data-fr-opened="false" aria-controls="menu-modal" aria-haspopup="menu" id="menu-button" title={l.layout.menu}>
+                    {l.layout.menu}
+                  </button>
+                </div>
               </div>
               <div class="fr-header__service">
                 <a href={base} title={l.layout.homeTitle}>
@@ -94,13 +92,14 @@ function Header(props: ShellProps) {
           </div>
         </div>
       </div>
-      {props.nav && props.nav.length > 0 ? (
-        <div class="fr-header__menu fr-modal" id="menu-modal" aria-labelledby="menu-button">
-          <div class="fr-container">
-            <button class="fr-btn--close fr-btn" aria-controls="menu-modal" title={l.layout.close}>
-              {l.layout.close}
-            </button>
-            <div class="fr-header__menu-links"></div>
+      <div class="fr-header__menu fr-modal" id="menu-modal" aria-labelledby="menu-button">
+        <div class="fr-container">
+          <button class="fr-btn--close fr-btn" aria-controls="menu-modal" title={l.layout.close}>
+            {l.layout.close}
+          </button>
+          {/* DSFR's script copies the header's tools here for small screens. */}
+          <div class="fr-header__menu-links"></div>
+          {props.nav && props.nav.length > 0 ? (
             <nav class="fr-nav" id="navigation" role="navigation" aria-label={l.layout.mainMenu}>
               <ul class="fr-nav__list">
                 {props.nav.map((item) => (
@@ -112,9 +111,9 @@ function Header(props: ShellProps) {
                 ))}
               </ul>
             </nav>
-          </div>
+          ) : null}
         </div>
-      ) : null}
+      </div>
     </header>
   );
 }
@@ -158,6 +157,8 @@ export function Shell(props: ShellProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1, shrink-to-fit=no" />
         <meta name="format-detection" content="telephone=no" />
         <title>{`${props.title} — ${l.layout.serviceTitle}`}</title>
+        {/* No icon of its own (the State's Marianne icon is not every organisation's to use); none is fetched. */}
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href={assetUrl(base, 'dsfr.css')} />
         <link rel="stylesheet" href={assetUrl(base, 'icons.css')} />
         <link rel="stylesheet" href={assetUrl(base, 'console.css')} />
