@@ -21,6 +21,20 @@ describe('Workers build under wrangler dev --local', () => {
       expect(missing.headers.get('content-type')).toBe('application/problem+json');
       const ready = await fetch(`http://127.0.0.1:${port}/_vigie/readyz`);
       expect(ready.status).toBe(503); // no Hyperdrive binding in the smoke build
+      // The console: its sign-in page renders, its assets come from the [assets] binding, immutable.
+      const signIn = await fetch(`http://127.0.0.1:${port}/_vigie/console/sign-in`);
+      expect(signIn.status).toBe(200);
+      const html = await signIn.text();
+      expect(html).toContain('<h1>Connexion à Vigie</h1>');
+      expect(signIn.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      const css = /href="(\/_vigie\/console\/assets\/dsfr\.[0-9a-f]{12}\.css)"/.exec(html)![1]!;
+      const asset = await fetch(`http://127.0.0.1:${port}${css}`);
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('content-type')).toBe('text/css; charset=utf-8');
+      expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect((await asset.text()).length).toBeGreaterThan(100_000);
+      // Nothing of the assets is served at the site's own paths.
+      expect((await fetch(`http://127.0.0.1:${port}/${css.split('/').pop()}`)).status).toBe(404);
     } finally {
       await wrangler.stop('SIGTERM');
     }
