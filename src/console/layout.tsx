@@ -25,6 +25,7 @@ export interface ShellProps {
   /** Where the language switch comes back to (this page). */
   here: string;
   scripts?: string[];
+  styles?: string[];
   children?: Child;
 }
 
@@ -161,6 +162,9 @@ export function Shell(props: ShellProps) {
         <link rel="icon" href="data:," />
         <link rel="stylesheet" href={assetUrl(base, 'dsfr.css')} />
         <link rel="stylesheet" href={assetUrl(base, 'icons.css')} />
+        {(props.styles ?? []).map((name) => (
+          <link rel="stylesheet" href={assetUrl(base, name)} />
+        ))}
         <link rel="stylesheet" href={assetUrl(base, 'console.css')} />
         <script type="module" src={assetUrl(base, 'dsfr.js')} nonce={nonce}></script>
         {(props.scripts ?? []).map((name) => (

@@ -75,6 +75,8 @@ export interface ConsolePage {
   nav?: { order: number; label(l: ConsoleLabels): string };
   /** Scripts of src/console/browser/ (by logical name) the page loads, besides DSFR's. */
   scripts?: string[];
+  /** Stylesheets (by logical name) the page needs besides DSFR's and the console's (uPlot's). */
+  styles?: string[];
   /** The page's content (inside <main>). */
   render(ctx: PageContext, form?: FormState): Promise<Child> | Child;
   actions?: Record<string, ConsoleAction>;

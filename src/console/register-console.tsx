@@ -73,7 +73,7 @@ function mountPage(ui: Hono<ConsoleEnv>, page: ConsolePage, access: ConsoleAcces
   const render = async (c: ConsoleContext, form?: FormState, status = 200) => {
     const ctx = pageContext(c, c.var.session!, access);
     const body = await page.render(ctx, form);
-    return shellResponse(c, { title: page.title(c.var.labels), body, status, nav: navFor(c, c.var.session, access, page), scripts: page.scripts });
+    return shellResponse(c, { title: page.title(c.var.labels), body, status, nav: navFor(c, c.var.session, access, page), scripts: page.scripts, styles: page.styles });
   };
   ui.get(page.path, requireSession(access, page.api), (c) => render(c));
   for (const [name, action] of Object.entries(page.actions ?? {})) {

@@ -60,7 +60,7 @@ export function navFor(c: ConsoleContext, session: ConsoleSession | undefined, a
 /** A whole HTML page in the shell. */
 export function shellResponse(
   c: ConsoleContext,
-  options: { title: string; body: Child; status?: number; nav?: NavItem[]; scripts?: string[] },
+  options: { title: string; body: Child; status?: number; nav?: NavItem[]; scripts?: string[]; styles?: string[] },
 ): Response | Promise<Response> {
   const deps = c.var.deps;
   return c.html(
@@ -78,6 +78,7 @@ export function shellResponse(
         nav={options.nav ?? []}
         here={herePath(c)}
         scripts={options.scripts}
+        styles={options.styles}
       >
         {options.body}
       </Shell>

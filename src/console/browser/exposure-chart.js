@@ -36,6 +36,13 @@
     ctx.restore();
   }
 
+  function pad(n) { return n < 10 ? '0' + n : String(n); }
+  // 24-hour clock in the organisation's zone, whatever the browser's.
+  function clock(ts) {
+    var d = uPlot.tzDate(new Date(ts * 1000), data.zone);
+    return pad(d.getHours()) + ':' + pad(d.getMinutes());
+  }
+
   function size() {
     return { width: Math.max(300, holder.clientWidth), height: 320 };
   }
@@ -44,11 +51,11 @@
     tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), data.zone); },
     scales: { x: { time: true } },
     series: [
-      {},
-      { label: data.labels.personal, stroke: '#000091', fill: 'rgba(0, 0, 145, 0.08)', width: 2, paths: uPlot.paths.stepped({ align: 1 }) },
-      { label: data.labels.others, stroke: '#ce0500', fill: 'rgba(206, 5, 0, 0.15)', width: 2, paths: uPlot.paths.stepped({ align: 1 }) },
+      { label: data.labels.time, value: function (u, v) { return v == null ? '–' : clock(v); } },
+      { label: data.labels.personal, stroke: '#000091', fill: 'rgba(0, 0, 145, 0.08)', width: 2, points: { show: false }, paths: uPlot.paths.stepped({ align: 1 }) },
+      { label: data.labels.others, stroke: '#ce0500', fill: 'rgba(206, 5, 0, 0.15)', width: 2, points: { show: false }, paths: uPlot.paths.stepped({ align: 1 }) },
     ],
-    axes: [{}, { label: '', size: 60 }],
+    axes: [{ values: function (u, splits) { return splits.map(clock); } }, { size: 60 }],
     hooks: { draw: [overlay] },
   });
   var chart = new uPlot(options, [seconds, data.personal, data.others], holder);

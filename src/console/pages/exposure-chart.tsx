@@ -33,7 +33,7 @@ export function ExposureChart(props: { ctx: PageContext; report: ExposureReport;
     maintenance: shaded,
     first,
     last,
-    labels: { personal: l.seriesPersonal, others: l.seriesOthers, maintenance: l.maintenanceShade, first: l.firstExposure, last: l.lastExposure },
+    labels: { time: l.minute, personal: l.seriesPersonal, others: l.seriesOthers, maintenance: l.maintenanceShade, first: l.firstExposure, last: l.lastExposure },
   };
   const busy = series.minutes.map((minute, i) => ({ minute, personal: series.personal[i]!, others: series.others[i]! })).filter((row) => row.personal > 0 || row.others > 0);
   return (

@@ -200,6 +200,7 @@ export const exposurePage = definePage({
   title: (l) => l.exposure.title,
   nav: { order: 30, label: (l) => l.nav.exposure },
   scripts: ['uplot.js', 'exposure-chart.js'],
+  styles: ['uplot.css'],
   async render(ctx, form) {
     const deps = ctx.deps;
     const db = requireDb(deps.db);

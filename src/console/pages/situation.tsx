@@ -59,7 +59,7 @@ function Alerts(props: { ctx: PageContext; situation: Situation }) {
           {format(l.alertCounts, { accesses: alert.accesses, people: alert.peopleExposed, receivers: alert.receivers })}
           <br />
           <span>
-            {l.burst} 
+            {`${l.burst} `}
             <Time at={alert.firstAt} ctx={ctx} /> → <Time at={alert.lastAt} ctx={ctx} />
           </span>
           {alert.breaker ? (
@@ -170,9 +170,9 @@ export const situationPage = definePage({
             {l.common.refreshingHint}
           </p>
         </div>
-        <p class="fr-error-text" id="live-failed" hidden>
-          {l.common.refreshFailed}
-        </p>
+        <div id="live-failed" hidden>
+          <p class="fr-error-text">{l.common.refreshFailed}</p>
+        </div>
         <div id="live" data-live-seconds="5">
           <p class="fr-text--sm" id="live-status">
             <span id="updated-at">{l.common.updatedAt}</span> <Time at={ctx.now} ctx={ctx} id="updated-time" />
