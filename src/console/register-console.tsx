@@ -15,6 +15,7 @@ import { consoleBase, formErrors, herePath, navFor, pageContext, shellResponse, 
 import { consoleSecurityHeaders } from './security-headers.js';
 import { readSession } from './session/session-cookie.js';
 import { registerSignIn } from './sign-in.js';
+import { registerPostLoginLink } from './routes/post-login-link.js';
 
 /** French or English for this request: the switch's cookie, else the browser's languages. */
 const language: MiddlewareHandler<ConsoleEnv> = async function consoleLanguage(c, next) {
@@ -101,6 +102,7 @@ function mountPage(ui: Hono<ConsoleEnv>, page: ConsolePage, access: ConsoleAcces
  * API routes, whose access rules the pages reuse.
  */
 export function registerConsole(admin: App, pages: readonly ConsolePage[] = consolePages): void {
+  registerPostLoginLink(admin);
   const apiAccess = collectApiAccess(admin);
   const rolesOf = (apis: readonly ApiRef[]): Role[] => {
     const roles = rolesFor(apiAccess, apis);

@@ -166,3 +166,25 @@ describe.each(engines())('console security on %s', (engine) => {
     expect(html).not.toMatch(/ style="/);
   });
 });
+
+describe('POST /auth/login-links (what `vigie login-link` calls)', () => {
+  it('gives an admin a working link, refuses other roles, names bad fields', async () => {
+    const database = await openTestDatabase('embedded');
+    try {
+      const built = consoleApp({ db: database.db });
+      const post = async (roles: ('admin' | 'dpo')[], body: unknown) =>
+        built.app.request('/_vigie/auth/login-links', { method: 'POST', headers: { ...(await built.auth(roles)), 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      expect((await post(['dpo'], { subject: 'alice', roles: ['dpo'] })).status).toBe(403);
+      const bad = await post(['admin'], { subject: 'alice', roles: ['root'] });
+      expect(bad.status).toBe(400);
+      expect((await bad.json()).errors[0].path).toBe('body.roles.0');
+      const made = await post(['admin'], { subject: 'alice', roles: ['dpo'] });
+      expect(made.status).toBe(201);
+      const { url } = (await made.json()) as { url: string };
+      expect(url).toMatch(/^http:\/\/localhost\/_vigie\/console\/login\/[A-Za-z0-9_-]{43}$/);
+      expect((await built.app.request(url, { method: 'POST' })).status).toBe(303);
+    } finally {
+      await database.close();
+    }
+  });
+});
