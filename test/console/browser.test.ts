@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMaintenance, systemActor } from '../../src/maintenance/service.js';
+import { endAllMaintenance, startMaintenance, systemActor } from '../../src/maintenance/service.js';
 import { chromiumPath, launchBrowser } from '../helpers/browser.js';
 import { engines, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { openPage, seriousViolations, signInWithLink, tabTo } from './browser-helpers.js';
@@ -61,14 +61,16 @@ describe.skipIf(!chromiumPath).each(engines())('the console in a real browser, o
     await tabTo(page, '#start-reason');
     await page.keyboard.type('Données affichées à la mauvaise personne');
     await tabTo(page, '#start-submit');
-    await Promise.all([page.waitForLoadState('load'), page.keyboard.press('Enter')]);
+    await Promise.all([page.waitForResponse((r) => r.url().endsWith('/maintenance/start')), page.keyboard.press('Enter')]);
+    await page.waitForSelector('#start-plannedEnd-error');
     expect(await page.textContent('#start-plannedEnd-error')).toBe('doit être dans le futur');
     expect(await page.inputValue('#start-reason')).toBe('Données affichées à la mauvaise personne');
     expect(await page.isChecked('#start-readOnly')).toBe(true);
 
     await page.fill('#start-plannedEnd', '');
     await tabTo(page, '#start-submit');
-    await Promise.all([page.waitForLoadState('load'), page.keyboard.press('Enter')]);
+    await Promise.all([page.waitForResponse((r) => r.url().endsWith('/maintenance/start')), page.keyboard.press('Enter')]);
+    await page.waitForSelector('#maintenance-notice');
     expect(await page.textContent('#maintenance-notice')).toContain('La maintenance est en vigueur sur /declarations.');
     const link = await page.textContent('#bypass-link');
     expect(link).toMatch(new RegExp(`^${base}/_vigie/maintenance/bypass/[A-Za-z0-9_-]+$`));
@@ -89,6 +91,8 @@ describe.skipIf(!chromiumPath).each(engines())('the console in a real browser, o
   }, 120_000);
 
   it('refreshes the situation by itself when maintenance changes elsewhere', async () => {
+    // Whatever an earlier test left, the site starts open here.
+    await endAllMaintenance(built.deps, { reason: 'test start' }, systemActor);
     const { context, page, problems } = await openPage(browser);
     await signInWithLink(page, built.deps, base, 'sam', ['sre']);
     expect(await page.textContent('#maintenance-state')).toContain('Service ouvert');

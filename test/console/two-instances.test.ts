@@ -62,7 +62,8 @@ describe.skipIf(!testDatabaseUrl || !chromiumPath)('the SRE switches maintenance
     await signInWithLink(page, first.deps, served.base, 'sam', ['sre']);
     await page.goto(`${served.base}/_vigie/console/maintenance`);
     await page.fill('#start-reason', 'Données affichées à la mauvaise personne');
-    await Promise.all([page.waitForLoadState('load'), page.click('#start-submit')]);
+    await Promise.all([page.waitForResponse((r) => r.url().endsWith('/maintenance/start')), page.click('#start-submit')]);
+    await page.waitForSelector('#maintenance-notice');
     expect(await page.textContent('#maintenance-notice')).toContain('tout le site');
     const clicked = performance.now();
     while ((await site()).status !== 503) {
