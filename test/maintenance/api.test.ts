@@ -71,7 +71,8 @@ describe.each(engines())('maintenance API and switch (%s)', (engine) => {
     expect(blocked.status).toBe(503);
     expect(blocked.headers.get('retry-after')).toBe('300');
     expect(blocked.headers.get('cache-control')).toBe('no-store');
-    expect((await blocked.json()).detail).toBe('Données affichées à la mauvaise personne');
+    // Visitors read the neutral text: the reason is for the register.
+    expect((await blocked.json()).detail).toBe('Une opération de maintenance est en cours sur ce service.');
     expect((await instance.app.request('/_vigie/healthz')).status).toBe(200);
     expect((await instance.app.request('/healthz')).status).toBe(404); // exempt: reaches the service
 
@@ -94,12 +95,14 @@ describe.each(engines())('maintenance API and switch (%s)', (engine) => {
         scope: 'site',
         readOnly: false,
         reason: 'Données affichées à la mauvaise personne',
+        publicMessage: null,
         startedAt: new Date('2020-03-31T09:45:00Z'),
         endedAt: new Date('2020-03-31T13:15:00Z'),
         plannedEnd: null,
         startedBy: 'sam',
         endedBy: 'sam',
         endReason: 'Cache corrigé',
+        recordedAfterTheFact: null,
       },
     ]);
     const outside = await listMaintenanceWindows(database.db, { from: new Date('2020-03-31T13:15:00Z'), to: new Date('2020-04-01T00:00:00Z') });
