@@ -13,7 +13,7 @@ const list = z
 const optionalUrl = z.string().trim().pipe(z.url({ message: 'must be an absolute URL' })).optional();
 
 /**
- * Every setting Vigie reads, parsed once at the boundary (design.md, convention 2).
+ * Every setting Vigie reads, parsed once at the boundary (docs/architecture.md, convention 2).
  * Keys are the environment variable names so that an error names the variable.
  */
 export const configSchema = z

@@ -10,7 +10,7 @@ import type { MaintenanceHolder } from './maintenance/holder.js';
 import type { TemplateFiles } from './notices/template-set.js';
 
 /**
- * What the app is built from (design.md, convention 3). Entries build the real ones; tests build theirs.
+ * What the app is built from (docs/architecture.md, convention 3). Entries build the real ones; tests build theirs.
  * `db` may be absent where a runtime has no database bound (the Workers smoke build without Hyperdrive):
  * routes that need it answer 503.
  */

@@ -5,7 +5,7 @@ import { NotFoundError, ValidationError } from '../http/errors.js';
 import { toRegisterCategories, type CategoryMap } from './category-map.js';
 import { breachIdOf, parseInput, loadBreach, recordStaffAction, requireDb, type BreachActor, type BreachDeps, type Executor } from './breach-store.js';
 
-/** Each person's follow-up, from identification to closure (incidents.md C: 30,000 families, 90 answers owed). */
+/** Each person's follow-up, from identification to closure (docs/incidents.md, C: 30,000 families, 90 answers owed). */
 export const personStatuses = ['identified', 'to-inform', 'informed', 'answered', 'remedied', 'regressed', 'closed'] as const;
 export type PersonStatus = (typeof personStatuses)[number];
 

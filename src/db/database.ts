@@ -16,7 +16,7 @@ import type { BreachAssessmentTable, BreachDecisionTable, BreachEventTable, Brea
 import type { BreachPersonEventTable, BreachPersonTable } from './tables/breach-person.js';
 import type { NoticeDraftTable, NoticeDraftVersionTable } from './tables/notice-draft.js';
 
-/** One type file per table, combined here (design.md, convention 8). */
+/** One type file per table, combined here (docs/architecture.md, convention 8). */
 export interface Database {
   staff_action: StaffActionTable;
   /** A view: the batches' records, expanded. */

@@ -13,7 +13,7 @@ import * as noticeDrafts from './20261123220000_notice_drafts.js';
 
 /**
  * Every migration, by timestamped name. A static list because bundlers and Workers have no file system
- * (design.md, convention 8). Append new migrations at the end; never rename or edit a landed one.
+ * (docs/architecture.md, convention 8). Append new migrations at the end; never rename or edit a landed one.
  */
 export const migrations: Record<string, Migration> = {
   '20261123180000_staff_action': staffAction,
