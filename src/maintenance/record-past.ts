@@ -1,6 +1,6 @@
 import type { MaintenanceEventRow } from '../db/tables/maintenance-event.js';
 import { ValidationError, type FieldError } from '../http/errors.js';
-import { recordStaffAction, requireDb, validateReasonAndScope, type MaintenanceActor, type MaintenanceServiceDeps } from './service.js';
+import { insertStarted, recordStaffAction, requireDb, validateReasonAndScope, type MaintenanceActor, type MaintenanceServiceDeps } from './service.js';
 import { scopeText } from './window.js';
 
 export interface PastMaintenanceInput {
@@ -29,27 +29,17 @@ export async function recordPastMaintenance(deps: MaintenanceServiceDeps, input:
   const db = requireDb(deps.db);
   const windowId = crypto.randomUUID();
   return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .insertInto('maintenance_event')
-      .values({
-        window_id: windowId,
-        kind: 'started',
-        at: now,
-        actor: actor.subject,
-        actor_roles: [...actor.roles],
-        reason,
-        request_id: actor.requestId ?? null,
-        scope: scopeText(scope!),
-        read_only: input.readOnly ?? false,
-        starts_at: input.startedAt,
-        planned_end: input.endedAt,
-        retry_after_seconds: null,
-        bypass_secret_sha256: null,
-        public_message: null,
-        recorded_after_the_fact: true,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await insertStarted(trx, windowId, actor, now, {
+      reason,
+      scope: scopeText(scope!),
+      read_only: input.readOnly ?? false,
+      starts_at: input.startedAt,
+      planned_end: input.endedAt,
+      retry_after_seconds: null,
+      bypass_secret_sha256: null,
+      public_message: null,
+      recorded_after_the_fact: true,
+    });
     await recordStaffAction(trx, actor, 'maintenance.record-past', windowId, reason, now);
     return row;
   });

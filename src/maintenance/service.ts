@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
-import type { MaintenanceEventRow } from '../db/tables/maintenance-event.js';
+import type { MaintenanceEventRow, MaintenanceEventTable } from '../db/tables/maintenance-event.js';
 import { ConflictError, NotFoundError, UnavailableError, ValidationError, type FieldError } from '../http/errors.js';
 import { systemActorName } from './list-windows.js';
 import { findWindowEvents, loadCurrentWindows, notifyMaintenanceChange } from './store.js';
@@ -93,32 +93,37 @@ export async function startMaintenance(
   const db = requireDb(deps.db);
   const bypassSecret = input.bypassLink === false ? undefined : randomSecret();
   const windowId = crypto.randomUUID();
+  const bypassSha256 = bypassSecret ? await sha256Hex(bypassSecret) : null;
   const event = await db.transaction().execute(async (trx) => {
-    const row = await trx
-      .insertInto('maintenance_event')
-      .values({
-        window_id: windowId,
-        kind: 'started',
-        at: now,
-        actor: actor.subject,
-        actor_roles: [...actor.roles],
-        reason,
-        request_id: actor.requestId ?? null,
-        scope: scopeText(scope),
-        read_only: input.readOnly ?? false,
-        starts_at: startsAt,
-        planned_end: input.plannedEnd ?? null,
-        retry_after_seconds: input.retryAfterSeconds ?? null,
-        bypass_secret_sha256: bypassSecret ? await sha256Hex(bypassSecret) : null,
-        public_message: publicMessage,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await insertStarted(trx, windowId, actor, now, {
+      reason,
+      scope: scopeText(scope),
+      read_only: input.readOnly ?? false,
+      starts_at: startsAt,
+      planned_end: input.plannedEnd ?? null,
+      retry_after_seconds: input.retryAfterSeconds ?? null,
+      bypass_secret_sha256: bypassSha256,
+      public_message: publicMessage,
+    });
     await recordStaffAction(trx, actor, 'maintenance.start', windowId, reason, now);
     await notifyMaintenanceChange(trx, windowId);
     return row;
   });
   return { event, bypassSecret };
+}
+
+type StartedFields = Pick<
+  MaintenanceEventTable,
+  'reason' | 'scope' | 'read_only' | 'starts_at' | 'planned_end' | 'retry_after_seconds' | 'bypass_secret_sha256' | 'public_message'
+> & { recorded_after_the_fact?: boolean };
+
+/** The 'started' event of a window, live or recorded after the fact: who and when are the action's. */
+export async function insertStarted(trx: Trx, windowId: string, actor: MaintenanceActor, now: Date, fields: StartedFields): Promise<MaintenanceEventRow> {
+  return trx
+    .insertInto('maintenance_event')
+    .values({ window_id: windowId, kind: 'started', at: now, actor: actor.subject, actor_roles: [...actor.roles], request_id: actor.requestId ?? null, ...fields })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export interface EndMaintenanceInput {

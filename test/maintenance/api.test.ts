@@ -3,7 +3,7 @@ import { manualClock } from '../../src/clock.js';
 import { listMaintenanceWindows } from '../../src/maintenance/list-windows.js';
 import { endMaintenance, startMaintenance, systemActor } from '../../src/maintenance/service.js';
 import { engines, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
-import { json, maintenanceApp } from './maintenance-app.js';
+import { json, maintenanceApp, staffApi } from './maintenance-app.js';
 
 describe.each(engines())('maintenance API and switch (%s)', (engine) => {
   let database: TestDatabase;
@@ -19,8 +19,7 @@ describe.each(engines())('maintenance API and switch (%s)', (engine) => {
     await database.close();
   });
 
-  const api = async (path: string, init: RequestInit = {}, roles: Parameters<typeof instance.auth>[0] = ['sre']) =>
-    instance.app.request(`/_vigie/maintenance${path}`, { ...init, headers: { ...(init.headers as object), ...(await instance.auth(roles, 'sam')) } });
+  const api = staffApi(() => instance);
   const site = (path = '/declarations', init: RequestInit = {}) =>
     instance.app.request(path, { ...init, headers: { Accept: 'application/json', ...(init.headers as object) } });
   const countEvents = async () => (await database.db.selectFrom('maintenance_event').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n;

@@ -3,7 +3,7 @@ import { manualClock } from '../../src/clock.js';
 import { openBreach } from '../../src/breaches/edit-breach.js';
 import { getBreach } from '../../src/breaches/get-breach.js';
 import { engines, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
-import { json, maintenanceApp } from './maintenance-app.js';
+import { json, maintenanceApp, staffApi } from './maintenance-app.js';
 
 const browser = { Accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8' };
 const reason = 'Données de Mme Martin affichées à M. Durand : cache mal configuré';
@@ -22,8 +22,7 @@ describe.each(engines())('the public maintenance message, and windows recorded a
     await database.close();
   });
 
-  const api = async (path: string, init: RequestInit = {}, roles: Parameters<typeof instance.auth>[0] = ['sre']) =>
-    instance.app.request(`/_vigie/maintenance${path}`, { ...init, headers: { ...(init.headers as object), ...(await instance.auth(roles, 'sam')) } });
+  const api = staffApi(() => instance);
   const site = (headers: Record<string, string>, language = 'fr-FR') => instance.app.request('/declarations', { method: 'POST', headers: { 'Accept-Language': language, ...headers } });
   const countEvents = async () => Number((await database.db.selectFrom('maintenance_event').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
 
