@@ -11,7 +11,7 @@ import { openDatabase } from '../src/entry/open-database.js';
 import type { Benchmark } from './index.js';
 
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-// The CMG incident: 30,000 families, each followed to their own resolution (incidents.md C).
+// The CMG incident: 30,000 families, each followed to their own resolution (docs/incidents.md, C).
 const people = Number(process.env.BENCH_BREACH_PEOPLE ?? 30_000);
 const changes = Number(process.env.BENCH_BREACH_CHANGES ?? 2_000);
 const schema = 'bench_breaches';

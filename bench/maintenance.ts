@@ -26,6 +26,7 @@ const elsewhere: ActiveWindow = {
   scope: parseScope('/declarations')!,
   readOnly: false,
   reason: 'bench',
+  publicMessage: null,
   startsAt: 0,
   plannedEnd: null,
   retryAfterSeconds: null,

@@ -3,7 +3,7 @@
  * The project's lint: rules that the type-checker does not enforce. Plain Node, no dependencies (the linters
  * with native bindings do not install everywhere our lockfile must).
  *
- * 1. The core is runtime-neutral (design.md, convention 1): outside src/entry/ and src/cli/, no import of
+ * 1. The core is runtime-neutral (docs/architecture.md, convention 1): outside src/entry/ and src/cli/, no import of
  *    node:*, cloudflare:*, drivers or runtime SDKs.
  * 2. Relative imports name their .js file (ESM on Node resolves nothing else).
  * 3. No focused or skipped tests left behind (.only, .skip, .todo, xit, xdescribe).

@@ -22,7 +22,7 @@ export const apiVersion = '0.1.0';
 
 function createRouter(): App {
   return new OpenAPIHono<AppEnv>({
-    // Validation failures become one 400 problem naming every field (design.md, convention 7).
+    // Validation failures become one 400 problem naming every field (docs/architecture.md, convention 7).
     defaultHook: (result) => {
       if (!result.success) {
         const prefix = result.target === 'json' ? 'body' : result.target;
@@ -39,7 +39,7 @@ function createRouter(): App {
 
 /**
  * The runtime-neutral app: the Node entry, the Workers entry and the tests all build it from deps
- * (design.md, convention 3). Everything of Vigie's own lives under the admin prefix.
+ * (docs/architecture.md, convention 3). Everything of Vigie's own lives under the admin prefix.
  */
 export function createApp(deps: AppDeps): App {
   const app = createRouter();

@@ -1,4 +1,4 @@
-/** Time is injected everywhere it matters so that tests can replay 31 March 2020 (design.md, convention 3). */
+/** Time is injected everywhere it matters so that tests can replay 31 March 2020 (docs/architecture.md, convention 3). */
 export interface Clock {
   now(): Date;
 }

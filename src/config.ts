@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { buildCategoryMap, parseCategoryMapSetting } from './breaches/category-map.js';
 import { parseNetwork } from './maintenance/cidr.js';
 import { isKnownZone } from './time/zoned.js';
 
@@ -12,7 +13,7 @@ const list = z
 const optionalUrl = z.string().trim().pipe(z.url({ message: 'must be an absolute URL' })).optional();
 
 /**
- * Every setting Vigie reads, parsed once at the boundary (design.md, convention 2).
+ * Every setting Vigie reads, parsed once at the boundary (docs/architecture.md, convention 2).
  * Keys are the environment variable names so that an error names the variable.
  */
 export const configSchema = z
@@ -68,6 +69,14 @@ export const configSchema = z
     VIGIE_AUDIT_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
     VIGIE_AUDIT_BATCH_MAX: z.coerce.number().int().min(1).max(10_000).default(1_000),
     VIGIE_AUDIT_ASYNC_FLUSH_MS: z.coerce.number().int().min(0).max(1_000).default(20),
+    // The organisation's data categories onto the register's (docs/categories.md): checked here, at start-up.
+    VIGIE_CATEGORY_MAP: z
+      .string()
+      .optional()
+      .superRefine((value, ctx) => {
+        const parsed = value === undefined ? undefined : parseCategoryMapSetting(value);
+        if (parsed && 'error' in parsed) ctx.addIssue({ code: 'custom', message: parsed.error });
+      }),
     VIGIE_AUDIT_ALL_REQUESTS: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
     VIGIE_AUDIT_KEY: z.string().min(32, 'must be at least 32 characters (HMAC key)').optional(),
     VIGIE_AUDIT_CHECKPOINT_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
@@ -165,6 +174,8 @@ export const configSchema = z
     },
     // Drafts (issue 7): an organisation's own templates laid over templates/, and the SMS length warning.
     notices: { templatesDir: value.VIGIE_TEMPLATES_DIR, smsMaxSegments: value.VIGIE_SMS_MAX_SEGMENTS, noticeUrl: value.VIGIE_NOTICE_URL },
+    // Declared data categories → the register's: the bundled map with the organisation's entries over it.
+    categoryMap: buildCategoryMap(value.VIGIE_CATEGORY_MAP ? (parseCategoryMapSetting(value.VIGIE_CATEGORY_MAP) as { entries: Record<string, string[]> }).entries : {}),
     upstream: value.VIGIE_UPSTREAM ? { url: value.VIGIE_UPSTREAM, timeoutMs: value.VIGIE_UPSTREAM_TIMEOUT_MS } : undefined,
     audit: {
       mode: value.VIGIE_AUDIT_MODE,

@@ -11,7 +11,7 @@ import type { TemplateFiles } from './notices/template-set.js';
 import type { ConsoleAssetStore } from './console/assets.js';
 
 /**
- * What the app is built from (design.md, convention 3). Entries build the real ones; tests build theirs.
+ * What the app is built from (docs/architecture.md, convention 3). Entries build the real ones; tests build theirs.
  * `db` may be absent where a runtime has no database bound (the Workers smoke build without Hyperdrive):
  * routes that need it answer 503.
  */

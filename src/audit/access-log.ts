@@ -1,6 +1,8 @@
 import type { Config } from '../config.js';
 import type { RelationDeclarations } from '../exposure/relation-header.js';
+import { silentLogger, type Logger } from '../logger.js';
 import { memoize, type AuditCrypto } from './audit-crypto.js';
+import { watchDeclaredCategories, type CategoryWatch } from './category-watch.js';
 import type { Declaration } from './declarations.js';
 import { createPrincipalResolver, type PrincipalInput, type PrincipalResolver } from './principal.js';
 import type { AccessRecord } from './record.js';
@@ -17,6 +19,8 @@ export interface AccessLog {
   allRequests: boolean;
   /** Stores the relations the origin declares in Vigie-Relations (absent: the header is only stripped). */
   relations?: RelationDeclarations | undefined;
+  /** Declared categories the category map does not know: counted and logged where they enter. */
+  categories: CategoryWatch;
 }
 
 /** The relations declared on a response, stored before its record is written (undefined: nothing to wait for). */
@@ -25,7 +29,7 @@ export function declareRelations(log: AccessLog, value: string | string[] | null
   return log.relations.declare(Array.isArray(value) ? value.join(',') : value);
 }
 
-export function createAccessLog(config: Config, writer: AccessLogWriter, crypto: AuditCrypto, relations?: RelationDeclarations): AccessLog {
+export function createAccessLog(config: Config, writer: AccessLogWriter, crypto: AuditCrypto, relations?: RelationDeclarations, logger: Logger = silentLogger): AccessLog {
   return {
     writer,
     crypto,
@@ -33,6 +37,7 @@ export function createAccessLog(config: Config, writer: AccessLogWriter, crypto:
     clientHmac: memoize(50_000, (address) => crypto.hmacHex('client', address)),
     allRequests: config.audit.allRequests,
     relations,
+    categories: watchDeclaredCategories(config.categoryMap, logger),
   };
 }
 
@@ -50,6 +55,7 @@ export interface ResponseFacts {
 
 /** Builds the record of one response (principal verified, client address keyed-hashed). */
 export async function buildRecord(log: AccessLog, facts: ResponseFacts, declaration: Declaration | undefined): Promise<AccessRecord> {
+  if (declaration && declaration.categories.length > 0) log.categories.check(declaration.categories);
   const principal = await log.resolvePrincipal(facts.principal);
   return {
     at: facts.at,

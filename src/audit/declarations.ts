@@ -1,7 +1,7 @@
 import { requestIdFrom } from '../http/request-id.js';
 
 /**
- * What a protected service declares on a personal-data response (design.md, "Gateway mode"), and the
+ * What a protected service declares on a personal-data response (docs/architecture.md, "Gateway mode"), and the
  * other facts of a response that the record keeps. Runtime-neutral: callers pass a header getter.
  */
 export const declarationHeaders = ['vigie-data-subjects', 'vigie-data-categories', 'vigie-produced-for'] as const;

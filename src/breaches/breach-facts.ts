@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { vocabularyEnum } from './vocabularies.js';
 
 /**
- * The facts of a breach, named after the CNIL form (regulation.md §3) and the drafts' input (src/notices),
+ * The facts of a breach, named after the CNIL form (docs/regulation.md §3) and the drafts' input (src/notices),
  * so that a notification is filled from the register without renaming. Everything may be unknown early
  * on: null means « Ne sait pas pour l'instant »; the register says what is missing for each next step.
  */

@@ -9,7 +9,7 @@ import { emptyFacts, type BreachFacts } from './breach-facts.js';
 export type BreachDeps = Pick<AppDeps, 'db' | 'clock' | 'config'>;
 export type Executor = Db | Transaction<Database>;
 
-/** Who acts on the register, and why (design.md: every action by a person records who, when, why). */
+/** Who acts on the register, and why (docs/architecture.md: every action by a person records who, when, why). */
 export interface BreachActor {
   subject: string;
   roles: readonly string[];

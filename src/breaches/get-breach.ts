@@ -51,7 +51,7 @@ export async function getBreach(db: Db, breachId: string, context: ReadContext =
   const id = breachIdOf(breachId);
   const state = await loadBreachState(db, id);
   const clocks = clocksOf(state, config, now);
-  const [{ entries, exposureWindows }, people] = await Promise.all([buildTimeline(db, state, now), countPopulation(db, id, now)]);
+  const [{ entries, exposureWindows }, people] = await Promise.all([buildTimeline(db, state, now, config.timeZone), countPopulation(db, id, now)]);
   const org = config.organisation;
   return {
     id,

@@ -1,6 +1,10 @@
 import { ValidationError } from '../http/errors.js';
-import { breachIdOf, loadBreach, recordStaffAction, requireDb, type BreachActor, type BreachDeps } from './breach-store.js';
-import { insertPopulation, personInput, type PersonInput } from './population.js';
+import { breachIdOf, diff, factsOf, loadBreach, recordStaffAction, requireDb, writeRevision, type BreachActor, type BreachDeps } from './breach-store.js';
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/database.js';
+import type { BreachRow } from '../db/tables/breach.js';
+import { registerCategoryCodes, toRegisterCategories } from './category-map.js';
+import { insertPopulation, parsePeople, type PersonInput } from './population.js';
 import { addTimelineEvent } from './timeline.js';
 
 /**
@@ -17,28 +21,27 @@ export interface SnapshotAttachment {
   from: Date;
   to: Date;
   people: PersonInput[];
+  /** The register's data categories the snapshot shows (default: its people's); added to the breach's facts. */
+  dataCategories?: string[];
 }
 
 /**
  * Attaches an exposure snapshot: a timeline event carrying its window (the exposure windows are derived from
- * it) and its people added to the population — in one transaction, so a breach never shows one without the other.
+ * it), its people added to the population, and the data categories it shows added to the breach's facts (a
+ * revision saying so) — in one transaction, so a breach never shows one without the others.
  */
 export async function attachExposureSnapshot(deps: BreachDeps, breachId: string, snapshot: SnapshotAttachment, actor: BreachActor) {
   const db = requireDb(deps);
   const id = breachIdOf(breachId);
   if (!/^[A-Za-z0-9_-]{1,100}$/.test(snapshot.snapshotId)) throw new ValidationError([{ path: 'snapshotId', message: 'must be an identifier' }]);
   if (!(snapshot.from < snapshot.to)) throw new ValidationError([{ path: 'to', message: 'must be after from' }]);
-  const errors: { path: string; message: string }[] = [];
-  const people = snapshot.people.map((person, index) => {
-    const parsed = personInput.safeParse(person);
-    if (!parsed.success) for (const issue of parsed.error.issues) errors.push({ path: `people.${index}.${issue.path.join('.')}`, message: issue.message });
-    return parsed.data!;
-  });
-  if (errors.length > 0) throw new ValidationError(errors.slice(0, 100));
+  const people = parsePeople(snapshot.people, deps.config.categoryMap);
+  const seen = toRegisterCategories(deps.config.categoryMap, snapshot.dataCategories ?? people.flatMap((person) => person.exposed ?? []));
   const source = `snapshot:${snapshot.snapshotId}`;
   const now = deps.clock.now();
   return db.transaction().execute(async (trx) => {
-    await loadBreach(trx, id, { forUpdate: true });
+    const row = await loadBreach(trx, id, { forUpdate: true });
+    const dataCategories = await addDataCategories(trx, row, seen.codes, `data categories seen in exposure snapshot ${snapshot.snapshotId}`, actor, now);
     const unique = [...new Map(people.map((p) => [p.ref, p])).values()];
     const counts = await insertPopulation(trx, id, unique, source, actor, now);
     await trx
@@ -55,6 +58,21 @@ export async function attachExposureSnapshot(deps: BreachDeps, breachId: string,
       })
       .execute();
     await recordStaffAction(trx, actor, 'breach.snapshot.attach', id, source, now);
-    return counts;
+    return { ...counts, dataCategories };
   });
+}
+
+/**
+ * The breach's data categories widened with those seen (never narrowed: the DPO removes by hand); "unknown"
+ * goes once something is known. A revision records the change. Returns the categories now in the facts.
+ */
+async function addDataCategories(trx: Transaction<Database>, row: BreachRow, seen: string[], reason: string, actor: BreachActor, at: Date): Promise<string[]> {
+  const before = factsOf(row);
+  const kept = new Set([...before.dataCategories, ...seen]);
+  if (seen.length > 0) kept.delete('unknown');
+  const dataCategories = registerCategoryCodes.filter((code) => kept.has(code));
+  const after = { ...before, dataCategories };
+  const changes = diff(before, after);
+  if (changes.length > 0) await writeRevision(trx, row, { facts: after }, { action: 'edit', reason, changes, actor, at });
+  return dataCategories;
 }

@@ -2,9 +2,10 @@ import { z } from '@hono/zod-openapi';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
+import { toRegisterCategories, type CategoryMap } from './category-map.js';
 import { breachIdOf, parseInput, loadBreach, recordStaffAction, requireDb, type BreachActor, type BreachDeps, type Executor } from './breach-store.js';
 
-/** Each person's follow-up, from identification to closure (incidents.md C: 30,000 families, 90 answers owed). */
+/** Each person's follow-up, from identification to closure (docs/incidents.md, C: 30,000 families, 90 answers owed). */
 export const personStatuses = ['identified', 'to-inform', 'informed', 'answered', 'remedied', 'regressed', 'closed'] as const;
 export type PersonStatus = (typeof personStatuses)[number];
 
@@ -28,6 +29,32 @@ export const populationSource = z.string().regex(/^(snapshot:[A-Za-z0-9_-]{1,100
 const chunkSize = 1000;
 
 /**
+ * Checks people as the register stores them, all or none; errors name each person's field. What of theirs was
+ * exposed is kept in the register's data categories: a name the category map knows (a service's own, such as
+ * `identity`) is put in the register's words; one it does not know is refused, so no draft meets a code it
+ * cannot name.
+ */
+export function parsePeople(people: PersonInput[], map: CategoryMap): z.output<typeof personInput>[] {
+  const errors: { path: string; message: string }[] = [];
+  const parsed = people.map((person, index) => {
+    const result = personInput.safeParse(person);
+    if (!result.success) {
+      for (const issue of result.error.issues) errors.push({ path: `people.${index}.${issue.path.join('.')}`, message: issue.message });
+      return result.data;
+    }
+    const exposed = result.data.exposed;
+    if (!exposed) return result.data;
+    const { codes, unmapped } = toRegisterCategories(map, exposed);
+    for (const name of unmapped) {
+      errors.push({ path: `people.${index}.exposed`, message: `"${name}" is neither a register data category nor in the category map (VIGIE_CATEGORY_MAP)` });
+    }
+    return { ...result.data, exposed: codes };
+  });
+  if (errors.length > 0) throw new ValidationError(errors.slice(0, 100));
+  return parsed as z.output<typeof personInput>[];
+}
+
+/**
  * Adds people to a breach's population, all or none. A person already there is not counted twice: their
  * exposure is widened (earliest first time, latest last time) and their status kept. This is the door
  * exposure snapshots (issue 5), CSV imports and one-by-one additions all go through.
@@ -37,14 +64,7 @@ export async function addPopulation(deps: BreachDeps, breachId: string, people: 
   const id = breachIdOf(breachId);
   const sourceCheck = populationSource.safeParse(source);
   if (!sourceCheck.success) throw new ValidationError([{ path: 'source', message: sourceCheck.error.issues[0]?.message ?? 'is invalid' }]);
-  const errors: { path: string; message: string }[] = [];
-  const parsed = people.map((person, index) => {
-    const result = personInput.safeParse(person);
-    if (!result.success) for (const issue of result.error.issues) errors.push({ path: `people.${index}.${issue.path.join('.')}`, message: issue.message });
-    return result.data;
-  });
-  if (errors.length > 0) throw new ValidationError(errors.slice(0, 100));
-  const valid = dedupe(parsed as z.output<typeof personInput>[]);
+  const valid = dedupe(parsePeople(people, deps.config.categoryMap));
   const now = deps.clock.now();
   return db.transaction().execute(async (trx) => {
     await loadBreach(trx, id, { forUpdate: true });

@@ -4,6 +4,7 @@ import { ValidationError } from '../http/errors.js';
 import { listMaintenanceWindows } from '../maintenance/list-windows.js';
 import { breachIdOf, loadBreach, recordStaffAction, requireDb, type BreachActor, type BreachDeps } from './breach-store.js';
 import type { BreachState } from './breach-state.js';
+import { formatInZone } from './zoned-time.js';
 
 /**
  * Kinds of dated events. Manual ones come from the DPO; "alert" from detection, "exposure-snapshot" from
@@ -66,7 +67,7 @@ export interface ExposureWindow {
 const time = (value: string | null) => (value ? new Date(value) : null);
 
 /** The timeline of a breach: its own dates and events, overlapping maintenance windows, filings and decisions. */
-export async function buildTimeline(db: Db, state: BreachState, now: Date): Promise<{ entries: TimelineEntry[]; exposureWindows: ExposureWindow[] }> {
+export async function buildTimeline(db: Db, state: BreachState, now: Date, zone: string): Promise<{ entries: TimelineEntry[]; exposureWindows: ExposureWindow[] }> {
   const f = state.facts;
   const events = await db.selectFrom('breach_event').selectAll().where('breach_id', '=', state.row.id).orderBy('occurred_at').orderBy('id').execute();
   const entries: TimelineEntry[] = [];
@@ -86,7 +87,10 @@ export async function buildTimeline(db: Db, state: BreachState, now: Date): Prom
   const to = ended && known.length > 0 ? new Date(Math.max(...known) + 1) : now;
   const windows = await listMaintenanceWindows(db, { from, to, now });
   for (const w of windows) {
-    entries.push({ at: w.startedAt, kind: 'maintenance', summary: `Maintenance ${w.readOnly ? '(lecture seule) ' : ''}${w.scope}: ${w.reason}`, source: `maintenance:${w.id}`, actor: w.startedBy, until: w.endedAt });
+    // A window entered once it had happened says so, with who entered it and when.
+    const after = w.recordedAfterTheFact ? ` (enregistrée après coup le ${formatInZone(w.recordedAfterTheFact.at, zone)} par ${w.recordedAfterTheFact.by})` : '';
+    const summary = `Maintenance ${w.readOnly ? '(lecture seule) ' : ''}${w.scope}: ${w.reason}${after}`;
+    entries.push({ at: w.startedAt, kind: 'maintenance', summary, source: `maintenance:${w.id}`, actor: w.startedBy, until: w.endedAt });
     if (w.endedAt) entries.push({ at: w.endedAt, kind: 'maintenance-ended', summary: `Fin de maintenance ${w.scope}`, source: `maintenance:${w.id}`, actor: w.endedBy });
   }
   for (const filing of state.filings) {

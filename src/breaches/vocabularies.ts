@@ -39,7 +39,7 @@ const vulnerablePeople = new Set(
 export const dataCategory = (code: string): DataCategoryTerm | undefined => dataCategoryByCode.get(code);
 export const isVulnerablePeopleCategory = (code: string): boolean => vulnerablePeople.has(code);
 
-/** The label of a code in a vocabulary, in French first (design.md); the code itself if unknown. */
+/** The label of a code in a vocabulary, in French first (docs/architecture.md); the code itself if unknown. */
 export function labelOf(key: keyof typeof vocabulariesData, code: string, language: 'fr' | 'en' = 'fr'): string {
   const term = (vocabulariesData[key] as unknown as Term[]).find((t) => t.code === code);
   return term ? term[language] : code;

@@ -17,7 +17,7 @@ import type { BreachPersonEventTable, BreachPersonTable } from './tables/breach-
 import type { NoticeDraftTable, NoticeDraftVersionTable } from './tables/notice-draft.js';
 import type { ConsoleLoginLinkTable, ConsoleSessionTable } from './tables/console-session.js';
 
-/** One type file per table, combined here (design.md, convention 8). */
+/** One type file per table, combined here (docs/architecture.md, convention 8). */
 export interface Database {
   staff_action: StaffActionTable;
   /** A view: the batches' records, expanded. */

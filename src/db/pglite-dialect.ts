@@ -16,7 +16,7 @@ import {
 
 /**
  * The part of PGlite this dialect uses, typed structurally so that the core does not import the driver
- * (design.md, convention 1). `@electric-sql/pglite`'s PGlite satisfies it.
+ * (docs/architecture.md, convention 1). `@electric-sql/pglite`'s PGlite satisfies it.
  */
 export interface PGliteLike {
   query<T>(sql: string, params?: unknown[], options?: { rowMode?: 'object' }): Promise<{ rows: T[]; affectedRows?: number }>;

@@ -33,7 +33,7 @@ export const defaultDeliverySettings: DeliverySettings = {
   alertWebhookSecret: undefined,
 };
 
-/** What delivery's service functions run with (design.md, convention 6: transport-free). */
+/** What delivery's service functions run with (docs/architecture.md, convention 6: transport-free). */
 export interface DeliveryContext {
   db: Db;
   clock: Clock;

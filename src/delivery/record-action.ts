@@ -3,7 +3,7 @@ import type { Actor } from './context.js';
 
 type Executor = Pick<Db, 'insertInto'>;
 
-/** Every action by a person records who, when and why (design.md); delivery writes it to staff_action. */
+/** Every action by a person records who, when and why (docs/architecture.md); delivery writes it to staff_action. */
 export async function recordAction(db: Executor, actor: Actor, at: Date, action: string, target: string, reason: string): Promise<void> {
   await db
     .insertInto('staff_action')

@@ -54,6 +54,7 @@ export async function startNodeAccessLog(config: Config, db: Db, engine: 'postgr
       writer,
       crypto,
       config.exposure.relationsHeader ? createRelationDeclarations({ db, clock, logger, zone: config.timeZone, waitMs: config.audit.timeoutMs }) : undefined,
+      logger,
     ),
     async close() {
       stopCheckpoints();

@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.js';
 
-/** Who did something, and why: every action by a person records it (design.md). */
+/** Who did something, and why: every action by a person records it (docs/architecture.md). */
 export interface Actor {
   subject: string;
   roles: string[];

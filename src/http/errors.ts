@@ -1,6 +1,6 @@
 /**
  * Typed domain errors thrown by service functions; one handler maps them to problem+json
- * (design.md, conventions 6 and 7). Messages here reach clients: they name fields and reasons, never
+ * (docs/architecture.md, conventions 6 and 7). Messages here reach clients: they name fields and reasons, never
  * values that could be personal data, SQL or internals.
  */
 export interface FieldError {

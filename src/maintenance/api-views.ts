@@ -19,7 +19,8 @@ export const windowSchema = z
     id: z.string().uuid(),
     scope: z.string().openapi({ example: '/declarations' }),
     readOnly: z.boolean(),
-    reason: z.string(),
+    reason: z.string().openapi({ description: 'Why (the register keeps it); never shown to visitors' }),
+    publicMessage: z.string().nullable().openapi({ description: 'What visitors read; null: the neutral text of templates/maintenance' }),
     status: z.enum(['scheduled', 'in-force', 'ended']),
     startedAt: zonedTime,
     plannedEnd: zonedTime.nullable(),
@@ -27,6 +28,10 @@ export const windowSchema = z
     startedBy: z.string(),
     endedBy: z.string().nullable(),
     endReason: z.string().nullable(),
+    recordedAfterTheFact: z
+      .object({ by: z.string(), at: zonedTime })
+      .nullable()
+      .openapi({ description: 'A window entered once it had happened (history only, never in force): who entered it, and when' }),
   })
   .openapi('MaintenanceWindow');
 export type WindowView = z.infer<typeof windowSchema>;
@@ -40,6 +45,8 @@ export const eventSchema = z
     actor: z.string(),
     actorRoles: z.array(z.string()),
     reason: z.string(),
+    publicMessage: z.string().nullable(),
+    recordedAfterTheFact: z.boolean().openapi({ description: 'A past window entered after the fact: `at` and `actor` say when and by whom' }),
     scope: z.string().nullable(),
     readOnly: z.boolean().nullable(),
     startsAt: zonedTime.nullable(),
@@ -58,6 +65,7 @@ export function viewRecord(record: MaintenanceWindowRecord, now: Date, timeZone:
     scope: record.scope,
     readOnly: record.readOnly,
     reason: record.reason,
+    publicMessage: record.publicMessage,
     status,
     startedAt: zoned(record.startedAt, timeZone)!,
     plannedEnd: zoned(record.plannedEnd, timeZone),
@@ -65,6 +73,7 @@ export function viewRecord(record: MaintenanceWindowRecord, now: Date, timeZone:
     startedBy: record.startedBy,
     endedBy: record.endedBy,
     endReason: record.endReason,
+    recordedAfterTheFact: record.recordedAfterTheFact ? { by: record.recordedAfterTheFact.by, at: zoned(record.recordedAfterTheFact.at, timeZone)! } : null,
   };
 }
 
@@ -78,12 +87,14 @@ export function viewEvents(started: MaintenanceEventRow, ended: MaintenanceEvent
       scope: started.scope ?? 'site',
       readOnly: started.read_only ?? false,
       reason: started.reason,
+      publicMessage: started.public_message,
       startedAt: startsAt,
       plannedEnd: started.planned_end,
       endedAt: plannedReached ? started.planned_end : (ended?.at ?? null),
       startedBy: started.actor,
-      endedBy: plannedReached ? 'vigie' : (ended?.actor ?? null),
+      endedBy: plannedReached ? (started.recorded_after_the_fact ? started.actor : 'vigie') : (ended?.actor ?? null),
       endReason: plannedReached ? null : (ended?.reason ?? null),
+      recordedAfterTheFact: started.recorded_after_the_fact ? { by: started.actor, at: started.at } : null,
     },
     now,
     timeZone,
@@ -99,6 +110,8 @@ export function viewEvent(row: MaintenanceEventRow, timeZone: string): z.infer<t
     actor: row.actor,
     actorRoles: row.actor_roles,
     reason: row.reason,
+    publicMessage: row.public_message,
+    recordedAfterTheFact: row.recorded_after_the_fact,
     scope: row.scope,
     readOnly: row.read_only,
     startsAt: zoned(row.starts_at, timeZone),
@@ -113,6 +126,7 @@ export function viewActive(window: ActiveWindow, now: number, timeZone: string) 
     scope: scopeText(window.scope),
     readOnly: window.readOnly,
     reason: window.reason,
+    publicMessage: window.publicMessage,
     status: window.startsAt > now ? ('scheduled' as const) : ('in-force' as const),
     startsAt: zoned(window.startsAt, timeZone)!,
     plannedEnd: zoned(window.plannedEnd, timeZone),

@@ -40,7 +40,8 @@ export interface MaintenanceRequest {
 export interface MaintenanceDecision {
   status: 503;
   windows: ActiveWindow[];
-  reason: string;
+  /** What visitors read (the latest window's public message); null: the page's neutral text. Never the reason. */
+  publicMessage: string | null;
   /** Latest planned end among the windows (epoch ms), or null when one of them is open-ended. */
   plannedEnd: number | null;
   retryAfterSeconds: number;
@@ -115,12 +116,12 @@ function describe(matched: ActiveWindow[], now: number, policy: MaintenancePolic
       : plannedEnd !== null
         ? Math.max(1, Math.ceil((plannedEnd - now) / 1000))
         : policy.defaultRetryAfterSeconds;
-  // The reason shown is the most recently started window's: the most specific news for the visitor.
+  // The message shown is the most recently started window's: the most specific news for the visitor.
   const latest = matched.reduce((a, b) => (b.startsAt > a.startsAt ? b : a));
   return {
     status: 503,
     windows: matched,
-    reason: latest.reason,
+    publicMessage: latest.publicMessage,
     plannedEnd,
     retryAfterSeconds,
     readOnly: matched.every((window) => window.readOnly),

@@ -10,6 +10,7 @@ const activeSchema = z.object({
   scope: z.string(),
   readOnly: z.boolean(),
   reason: z.string(),
+  publicMessage: z.string().nullable(),
   status: z.enum(['scheduled', 'in-force']),
   startsAt: zonedTime,
   plannedEnd: zonedTime.nullable(),

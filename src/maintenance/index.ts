@@ -11,5 +11,6 @@ export { maintenanceGate, type MaintenanceGateOptions } from './gate.js';
 export { createMaintenanceHolder, maintenancePolicyFromConfig, type MaintenanceHolder, type MaintenanceHolderOptions } from './holder.js';
 export { createEdgeMaintenance, type EdgeMaintenance } from './edge-holder.js';
 export { startMaintenance, endMaintenance, endAllMaintenance, systemActor, type MaintenanceActor, type StartMaintenanceInput } from './service.js';
+export { recordPastMaintenance, type PastMaintenanceInput } from './record-past.js';
 export { listMaintenanceWindows, type MaintenanceWindowRecord } from './list-windows.js';
 export { maintenanceChannel } from './store.js';

@@ -7,6 +7,8 @@ export interface MaintenanceWindowRecord {
   scope: string;
   readOnly: boolean;
   reason: string;
+  /** What visitors read; null: the page's neutral text. */
+  publicMessage: string | null;
   /** When it took effect (a planned window: its planned start). */
   startedAt: Date;
   /** When it stopped taking effect: ended by someone, or reached its planned end; null while in force. */
@@ -16,6 +18,8 @@ export interface MaintenanceWindowRecord {
   /** Who ended it; "vigie" when it ended by itself at its planned end; null while in force. */
   endedBy: string | null;
   endReason: string | null;
+  /** Entered once it had happened: by whom and when (its dates are the real ones); null for a live window. */
+  recordedAfterTheFact: { by: string; at: Date } | null;
 }
 
 /** The actor name Vigie records for what it does by itself (automatic maintenance, planned ends). */
@@ -39,6 +43,9 @@ export async function listMaintenanceWindows(
       's.scope',
       's.read_only',
       's.reason',
+      's.public_message',
+      's.recorded_after_the_fact',
+      's.at as recorded_at',
       's.starts_at',
       's.planned_end',
       's.actor as started_by',
@@ -59,17 +66,21 @@ export async function listMaintenanceWindows(
     const planned = row.planned_end;
     const endedByPlan = planned !== null && planned <= now && (manual === null || planned < manual);
     const endedAt = endedByPlan ? planned : manual;
+    const after = row.recorded_after_the_fact ? { by: row.started_by, at: row.recorded_at } : null;
     return {
       id: row.id,
       scope: row.scope ?? 'site',
       readOnly: row.read_only ?? false,
       reason: row.reason,
+      publicMessage: row.public_message,
       startedAt: row.starts_at as Date,
       endedAt,
       plannedEnd: planned,
       startedBy: row.started_by,
-      endedBy: endedByPlan ? systemActorName : manual ? row.ended_by : null,
+      // A window recorded after the fact ended when its recorder says, not by Vigie's hand.
+      endedBy: after && endedByPlan ? after.by : endedByPlan ? systemActorName : manual ? row.ended_by : null,
       endReason: endedByPlan ? null : manual ? row.end_reason : null,
+      recordedAfterTheFact: after,
     };
   });
 }

@@ -6,8 +6,12 @@ import { startMaintenance } from './service.js';
 
 const body = z.object({
   reason: z.string({ message: 'is required' }).trim().min(1, 'is required').max(1000).openapi({
-    description: 'Why; shown to visitors on the maintenance page and kept in the history',
+    description: 'Why: kept in the history for the register, never shown to visitors',
     example: 'Données affichées à la mauvaise personne : fermeture du site le temps de corriger le cache',
+  }),
+  publicMessage: z.string().max(500).optional().openapi({
+    description: 'What visitors read on the maintenance page and in the 503 problem (escaped); default: a neutral text in their language',
+    example: 'Le service sera de retour vers 15 h. Merci de votre patience.',
   }),
   scope: z.string().optional().openapi({ description: '"site" (default) or a path prefix: /declarations or /declarations/*' }),
   readOnly: z.boolean().optional().openapi({ description: 'GET/HEAD pass, writes get 503' }),
@@ -45,6 +49,7 @@ export function registerPostWindow(app: App): void {
       deps,
       {
         reason: input.reason,
+        publicMessage: input.publicMessage,
         scope: input.scope,
         readOnly: input.readOnly,
         startsAt: input.startsAt ? new Date(input.startsAt) : undefined,

@@ -4,6 +4,7 @@ import { registerGetEvents } from './get-events.js';
 import { registerGetState } from './get-state.js';
 import { registerGetWindows } from './get-windows.js';
 import { registerPostEndAll } from './post-end-all.js';
+import { registerPostHistory } from './post-history.js';
 import { registerPostWindowEnd } from './post-window-end.js';
 import { registerPostWindow } from './post-window.js';
 
@@ -12,6 +13,7 @@ export function registerMaintenance(admin: App): void {
   registerPostWindow(admin);
   registerPostWindowEnd(admin);
   registerPostEndAll(admin);
+  registerPostHistory(admin);
   registerGetWindows(admin);
   registerGetEvents(admin);
   registerGetState(admin);

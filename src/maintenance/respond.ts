@@ -54,6 +54,12 @@ const templates: Record<PageLanguage, string> = {
   en: bundledTemplates['page.en.mustache'] as string,
 };
 
+/** What visitors read when the SRE wrote no public message: neutral, from templates/maintenance. */
+const neutralMessages: Record<PageLanguage, string> = {
+  fr: (bundledTemplates['message.fr.mustache'] as string).trim(),
+  en: (bundledTemplates['message.en.mustache'] as string).trim(),
+};
+
 /** The 503 as status, headers and body: for the Node fast gateway, which writes them itself. */
 export function maintenanceResponseParts(decision: MaintenanceDecision, options: ResponseOptions): ResponseParts {
   const language = pickLanguage(options.acceptLanguage);
@@ -63,9 +69,11 @@ export function maintenanceResponseParts(decision: MaintenanceDecision, options:
     Vary: 'Accept, Accept-Language',
     'Content-Language': language,
   };
+  // Visitors never read the internal reason: the window's public message, or the neutral text.
+  const message = decision.publicMessage ?? neutralMessages[language];
   if (prefersHtml(options.accept)) {
     const body = mustache.render(templates[language], {
-      reason: decision.reason,
+      message,
       readOnly: decision.readOnly,
       expectedEnd: decision.plannedEnd === null ? '' : formatForPeople(decision.plannedEnd, options.timeZone, language),
       // Reload when the service is expected back, but at least every 5 minutes and at most every 15 s.
@@ -77,7 +85,7 @@ export function maintenanceResponseParts(decision: MaintenanceDecision, options:
     type: problemType('maintenance'),
     title: 'Service under maintenance',
     status: 503,
-    detail: decision.reason,
+    detail: message,
     requestId: options.requestId ?? '',
     readOnly: decision.readOnly,
     plannedEnd: decision.plannedEnd === null ? null : isoInZone(decision.plannedEnd, options.timeZone),

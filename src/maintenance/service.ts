@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
-import type { MaintenanceEventRow } from '../db/tables/maintenance-event.js';
+import type { MaintenanceEventRow, MaintenanceEventTable } from '../db/tables/maintenance-event.js';
 import { ConflictError, NotFoundError, UnavailableError, ValidationError, type FieldError } from '../http/errors.js';
 import { systemActorName } from './list-windows.js';
 import { findWindowEvents, loadCurrentWindows, notifyMaintenanceChange } from './store.js';
@@ -22,7 +22,10 @@ export interface MaintenanceServiceDeps {
 }
 
 export interface StartMaintenanceInput {
+  /** Why: kept in the history for the register, never shown to visitors. */
   reason: string;
+  /** What visitors read on the page and in the 503 problem (default: the page's neutral text). */
+  publicMessage?: string;
   /** "site" (default), "/prefix" or "/prefix/*". */
   scope?: string;
   readOnly?: boolean;
@@ -41,13 +44,13 @@ export interface StartedMaintenance {
   bypassSecret: string | undefined;
 }
 
-const requireDb = (db: Db | undefined): Db => {
+export const requireDb = (db: Db | undefined): Db => {
   if (!db) throw new UnavailableError('No database is configured', 5);
   return db;
 };
 
-function validateStart(input: StartMaintenanceInput, now: Date, adminPrefix: string) {
-  const errors: FieldError[] = [];
+/** The reason and scope every window needs, checked alike for live windows and past ones. */
+export function validateReasonAndScope(input: { reason: string; scope?: string | undefined }, adminPrefix: string, errors: FieldError[]) {
   const reason = input.reason?.trim() ?? '';
   if (!reason) errors.push({ path: 'body.reason', message: 'is required' });
   if (reason.length > 1000) errors.push({ path: 'body.reason', message: 'must be at most 1000 characters' });
@@ -56,16 +59,27 @@ function validateStart(input: StartMaintenanceInput, now: Date, adminPrefix: str
   else if (scope.kind === 'prefix' && (scope.prefix === adminPrefix || scope.prefix.startsWith(`${adminPrefix}/`))) {
     errors.push({ path: 'body.scope', message: `must not be under ${adminPrefix} (Vigie's own routes are never blocked)` });
   }
+  return { reason, scope };
+}
+
+function validateStart(input: StartMaintenanceInput, now: Date, adminPrefix: string) {
+  const errors: FieldError[] = [];
+  const { reason, scope } = validateReasonAndScope(input, adminPrefix, errors);
+  const publicMessage = input.publicMessage === undefined ? null : input.publicMessage.trim();
+  if (publicMessage !== null && (publicMessage.length === 0 || publicMessage.length > 500)) {
+    errors.push({ path: 'body.publicMessage', message: 'must be 1 to 500 characters (leave it out for the neutral text)' });
+  }
   const startsAt = input.startsAt && input.startsAt > now ? input.startsAt : now;
   if (input.plannedEnd && input.plannedEnd <= startsAt) {
-    errors.push({ path: 'body.plannedEnd', message: input.plannedEnd <= now ? 'must be in the future' : 'must be after startsAt' });
+    const message = input.plannedEnd <= now ? 'must be in the future (a window that already happened is recorded with POST /maintenance/history)' : 'must be after startsAt';
+    errors.push({ path: 'body.plannedEnd', message });
   }
   const retry = input.retryAfterSeconds;
   if (retry !== undefined && (!Number.isInteger(retry) || retry < 1 || retry > 86_400)) {
     errors.push({ path: 'body.retryAfterSeconds', message: 'must be a whole number of seconds between 1 and 86400' });
   }
   if (errors.length > 0) throw new ValidationError(errors);
-  return { reason, scope: scope!, startsAt };
+  return { reason, publicMessage, scope: scope!, startsAt };
 }
 
 /** Opens a maintenance window (now or planned), records who/when/why, and tells every instance. */
@@ -75,35 +89,41 @@ export async function startMaintenance(
   actor: MaintenanceActor,
 ): Promise<StartedMaintenance> {
   const now = deps.clock.now();
-  const { reason, scope, startsAt } = validateStart(input, now, deps.config.adminPrefix);
+  const { reason, publicMessage, scope, startsAt } = validateStart(input, now, deps.config.adminPrefix);
   const db = requireDb(deps.db);
   const bypassSecret = input.bypassLink === false ? undefined : randomSecret();
   const windowId = crypto.randomUUID();
+  const bypassSha256 = bypassSecret ? await sha256Hex(bypassSecret) : null;
   const event = await db.transaction().execute(async (trx) => {
-    const row = await trx
-      .insertInto('maintenance_event')
-      .values({
-        window_id: windowId,
-        kind: 'started',
-        at: now,
-        actor: actor.subject,
-        actor_roles: [...actor.roles],
-        reason,
-        request_id: actor.requestId ?? null,
-        scope: scopeText(scope),
-        read_only: input.readOnly ?? false,
-        starts_at: startsAt,
-        planned_end: input.plannedEnd ?? null,
-        retry_after_seconds: input.retryAfterSeconds ?? null,
-        bypass_secret_sha256: bypassSecret ? await sha256Hex(bypassSecret) : null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await insertStarted(trx, windowId, actor, now, {
+      reason,
+      scope: scopeText(scope),
+      read_only: input.readOnly ?? false,
+      starts_at: startsAt,
+      planned_end: input.plannedEnd ?? null,
+      retry_after_seconds: input.retryAfterSeconds ?? null,
+      bypass_secret_sha256: bypassSha256,
+      public_message: publicMessage,
+    });
     await recordStaffAction(trx, actor, 'maintenance.start', windowId, reason, now);
     await notifyMaintenanceChange(trx, windowId);
     return row;
   });
   return { event, bypassSecret };
+}
+
+type StartedFields = Pick<
+  MaintenanceEventTable,
+  'reason' | 'scope' | 'read_only' | 'starts_at' | 'planned_end' | 'retry_after_seconds' | 'bypass_secret_sha256' | 'public_message'
+> & { recorded_after_the_fact?: boolean };
+
+/** The 'started' event of a window, live or recorded after the fact: who and when are the action's. */
+export async function insertStarted(trx: Trx, windowId: string, actor: MaintenanceActor, now: Date, fields: StartedFields): Promise<MaintenanceEventRow> {
+  return trx
+    .insertInto('maintenance_event')
+    .values({ window_id: windowId, kind: 'started', at: now, actor: actor.subject, actor_roles: [...actor.roles], request_id: actor.requestId ?? null, ...fields })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export interface EndMaintenanceInput {
@@ -164,7 +184,7 @@ export async function endAllMaintenance(
   return ended;
 }
 
-type Trx = Parameters<Parameters<ReturnType<Db['transaction']>['execute']>[0]>[0];
+export type Trx = Parameters<Parameters<ReturnType<Db['transaction']>['execute']>[0]>[0];
 
 async function endWindow(trx: Trx, windowId: string, reason: string, actor: MaintenanceActor, now: Date) {
   const row = await trx
@@ -183,6 +203,7 @@ async function endWindow(trx: Trx, windowId: string, reason: string, actor: Main
       planned_end: null,
       retry_after_seconds: null,
       bypass_secret_sha256: null,
+      public_message: null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -198,7 +219,7 @@ function requireReason(reason: string | undefined): string {
   return text;
 }
 
-async function recordStaffAction(trx: Trx, actor: MaintenanceActor, action: string, target: string, reason: string, at: Date) {
+export async function recordStaffAction(trx: Trx, actor: MaintenanceActor, action: string, target: string, reason: string, at: Date) {
   await trx
     .insertInto('staff_action')
     .values({ at, actor: actor.subject, roles: [...actor.roles], action, target, reason, request_id: actor.requestId ?? null })

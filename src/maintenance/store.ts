@@ -14,6 +14,8 @@ export async function loadCurrentWindows(db: Db, now: Date): Promise<ActiveWindo
     .selectFrom('maintenance_event as s')
     .selectAll('s')
     .where('s.kind', '=', 'started')
+    // A window recorded after the fact is history: it never applies to traffic, whatever its dates.
+    .where('s.recorded_after_the_fact', '=', false)
     .where((eb) => eb.or([eb('s.planned_end', 'is', null), eb('s.planned_end', '>', now)]))
     .where(({ not, exists, selectFrom }) =>
       not(exists(selectFrom('maintenance_event as e').select('e.id').whereRef('e.window_id', '=', 's.window_id').where('e.kind', '=', 'ended'))),
@@ -30,6 +32,7 @@ export function toActiveWindow(row: MaintenanceEventRow): ActiveWindow {
     scope: parseScope(row.scope ?? 'site') ?? { kind: 'site' },
     readOnly: row.read_only ?? false,
     reason: row.reason,
+    publicMessage: row.public_message,
     startsAt: (row.starts_at ?? row.at).getTime(),
     plannedEnd: row.planned_end ? row.planned_end.getTime() : null,
     retryAfterSeconds: row.retry_after_seconds,

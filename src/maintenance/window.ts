@@ -8,7 +8,10 @@ export interface ActiveWindow {
   id: string;
   scope: MaintenanceScope;
   readOnly: boolean;
+  /** Why, for staff and the register: never shown to visitors. */
   reason: string;
+  /** What visitors read; null: the page's neutral text. */
+  publicMessage: string | null;
   startsAt: number;
   /** Planned end; null = open-ended (until someone ends it). */
   plannedEnd: number | null;

@@ -1,7 +1,7 @@
 import en from './data/labels.en.json' with { type: 'json' };
 import fr from './data/labels.fr.json' with { type: 'json' };
 
-/** Languages a draft can be written in: French first, English second (design.md). */
+/** Languages a draft can be written in: French first, English second (docs/architecture.md). */
 export const languages = ['fr', 'en'] as const;
 export type Language = (typeof languages)[number];
 

@@ -1,7 +1,7 @@
 import { offsetMinutes, offsetText, pad, wallTimeIn } from '../time/zoned.js';
 
 /**
- * Instants are stored in UTC and shown in the organisation's time zone with their offset (design.md),
+ * Instants are stored in UTC and shown in the organisation's time zone with their offset (docs/architecture.md),
  * e.g. « 31/03/2020 11:45 (UTC+02:00) ». A campaign formats hundreds of thousands of dates: the shared
  * helpers memoise the zone's offset.
  */

@@ -1,5 +1,5 @@
 /**
- * Dates are stored in UTC and shown in the organisation's zone with their offset (design.md). Intl is the
+ * Dates are stored in UTC and shown in the organisation's zone with their offset (docs/architecture.md). Intl is the
  * only time-zone database every runtime we target has, so everything here builds on it, once.
  */
 export interface WallTime {

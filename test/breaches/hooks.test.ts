@@ -30,7 +30,7 @@ describe.each(engines())('alerts and exposure snapshots on a breach, on %s', (en
       { ref: 'P-2', exposed: ['contact'], firstAt: '2020-03-31T08:00:00Z', lastAt: '2020-03-31T09:44:00Z' },
     ];
     const window = { from: new Date('2020-03-31T07:02:00Z'), to: new Date('2020-03-31T09:45:00Z') };
-    expect(await attachExposureSnapshot(deps, id, { snapshotId: '42', ...window, people }, vigie)).toEqual({ received: 2, added: 2, alreadyThere: 0 });
+    expect(await attachExposureSnapshot(deps, id, { snapshotId: '42', ...window, people }, vigie)).toEqual({ received: 2, added: 2, alreadyThere: 0, dataCategories: ['civil-status', 'contact'] });
     const record = await getBreach(database.db, id, { config: deps.config, now: clock.now() });
     expect(record.timeline.map((e) => [e.kind, e.source])).toEqual([
       ['alert', 'alert:17'],
@@ -39,6 +39,7 @@ describe.each(engines())('alerts and exposure snapshots on a breach, on %s', (en
     expect(record.exposureWindows[0]).toMatchObject({ from: window.from, to: null, basis: 'ongoing' });
     expect(record.exposureWindows[1]).toEqual({ ...window, basis: 'snapshot snapshot:42' });
     expect(record.people.total).toBe(2);
+    expect(record.facts.dataCategories).toEqual(['civil-status', 'contact']);
 
     // A snapshot with a bad person attaches nothing: no people, no event.
     await expect(attachExposureSnapshot(deps, id, { snapshotId: '43', ...window, people: [{ ref: 'P 3' }] }, vigie)).rejects.toBeInstanceOf(ValidationError);

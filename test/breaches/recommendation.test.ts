@@ -10,7 +10,7 @@ const advise = (draft: { [K in keyof RiskInputDraft]?: unknown }) =>
 const answer = (r: Recommendation) => ({ authority: r.authority, people: r.people });
 const present = (r: Recommendation) => r.factors.filter((f) => f.status === 'present').map((f) => f.code).sort();
 
-// Each example of WP250 rev.01 Annex B (regulation.md §5), with its facts as the example gives them.
+// Each example of WP250 rev.01 Annex B (docs/regulation.md §5), with its facts as the example gives them.
 // Where the regulators answer "if …" or "depends", the facts that decide are varied and each variant checked.
 describe('the recommendation gives the regulators’ answer for every WP250 example', () => {
   it('1. encrypted backup on a stolen USB key (strong encryption, key safe, backups exist): no, no', () => {
@@ -121,7 +121,7 @@ describe('the recommendation gives the regulators’ answer for every WP250 exam
   });
 });
 
-describe('the recommendation weighs what the score does not (regulation.md §4–§5)', () => {
+describe('the recommendation weighs what the score does not (docs/regulation.md §4–§5)', () => {
   it('an unencrypted stolen laptop with names, addresses, birth dates of 100,000 customers scores Low but must be notified to both', () => {
     const input = riskInput.parse({
       dataCategories: ['civil-status', 'contact'],

@@ -104,7 +104,7 @@ describe.each(engines())('exposure API (%s)', (engine) => {
     const breach = await (await post('/breaches', { title: 'Cache mal configuré' }, ['dpo'])).json();
     const response = await post('/exposure/snapshots/pajemploi-2020-03-31/attach', { breachId: breach.id, reason: 'population of the breach' }, ['dpo']);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ breachId: String(breach.id), snapshot: 'pajemploi-2020-03-31', people: 1 });
+    expect(await response.json()).toEqual({ breachId: String(breach.id), snapshot: 'pajemploi-2020-03-31', people: 1, dataCategories: ['civil-status', 'financial'], unmappedCategories: [] });
     const people = await t.db.selectFrom('breach_person').selectAll().execute();
     expect(people.map((p) => p.person_ref)).toEqual(['C1']);
     const events = await t.db.selectFrom('breach_event').select(['kind', 'source']).where('kind', '=', 'exposure-snapshot').execute();

@@ -3,7 +3,7 @@ import { manualClock } from '../../src/clock.js';
 import { listMaintenanceWindows } from '../../src/maintenance/list-windows.js';
 import { endMaintenance, startMaintenance, systemActor } from '../../src/maintenance/service.js';
 import { engines, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
-import { json, maintenanceApp } from './maintenance-app.js';
+import { json, maintenanceApp, staffApi } from './maintenance-app.js';
 
 describe.each(engines())('maintenance API and switch (%s)', (engine) => {
   let database: TestDatabase;
@@ -19,8 +19,7 @@ describe.each(engines())('maintenance API and switch (%s)', (engine) => {
     await database.close();
   });
 
-  const api = async (path: string, init: RequestInit = {}, roles: Parameters<typeof instance.auth>[0] = ['sre']) =>
-    instance.app.request(`/_vigie/maintenance${path}`, { ...init, headers: { ...(init.headers as object), ...(await instance.auth(roles, 'sam')) } });
+  const api = staffApi(() => instance);
   const site = (path = '/declarations', init: RequestInit = {}) =>
     instance.app.request(path, { ...init, headers: { Accept: 'application/json', ...(init.headers as object) } });
   const countEvents = async () => (await database.db.selectFrom('maintenance_event').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n;
@@ -71,7 +70,8 @@ describe.each(engines())('maintenance API and switch (%s)', (engine) => {
     expect(blocked.status).toBe(503);
     expect(blocked.headers.get('retry-after')).toBe('300');
     expect(blocked.headers.get('cache-control')).toBe('no-store');
-    expect((await blocked.json()).detail).toBe('Données affichées à la mauvaise personne');
+    // Visitors read the neutral text: the reason is for the register.
+    expect((await blocked.json()).detail).toBe('Une opération de maintenance est en cours sur ce service.');
     expect((await instance.app.request('/_vigie/healthz')).status).toBe(200);
     expect((await instance.app.request('/healthz')).status).toBe(404); // exempt: reaches the service
 
@@ -94,12 +94,14 @@ describe.each(engines())('maintenance API and switch (%s)', (engine) => {
         scope: 'site',
         readOnly: false,
         reason: 'Données affichées à la mauvaise personne',
+        publicMessage: null,
         startedAt: new Date('2020-03-31T09:45:00Z'),
         endedAt: new Date('2020-03-31T13:15:00Z'),
         plannedEnd: null,
         startedBy: 'sam',
         endedBy: 'sam',
         endReason: 'Cache corrigé',
+        recordedAfterTheFact: null,
       },
     ]);
     const outside = await listMaintenanceWindows(database.db, { from: new Date('2020-03-31T13:15:00Z'), to: new Date('2020-04-01T00:00:00Z') });

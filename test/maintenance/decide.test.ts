@@ -20,6 +20,7 @@ const window = (overrides: Partial<ActiveWindow> = {}): ActiveWindow => ({
   scope: { kind: 'site' },
   readOnly: false,
   reason: 'Incident',
+  publicMessage: 'Retour vers 15 h',
   startsAt: t0,
   plannedEnd: null,
   retryAfterSeconds: null,
@@ -34,7 +35,7 @@ describe('decideMaintenance', () => {
     expect(decideMaintenance(state(), get('/declarations'))).toBeUndefined();
     const decision = decideMaintenance(state(window()), get('/declarations'));
     expect(decision?.status).toBe(503);
-    expect(decision?.reason).toBe('Incident');
+    expect(decision?.publicMessage).toBe('Retour vers 15 h');
     expect(decision?.retryAfterSeconds).toBe(300);
   });
 

@@ -14,6 +14,7 @@ const window = (scope: string, readOnly = false): ActiveWindow => ({
   scope: parseScope(scope)!,
   readOnly,
   reason: 'Données affichées à la mauvaise personne',
+  publicMessage: null,
   startsAt: 0,
   plannedEnd: null,
   retryAfterSeconds: 600,
@@ -38,7 +39,7 @@ describe('withMaintenance in front of a bare fetch handler', () => {
     expect(stopped.status).toBe(503);
     expect(stopped.headers.get('retry-after')).toBe('600');
     expect(stopped.headers.get('x-request-id')).toBe('req-42');
-    expect(await stopped.json()).toMatchObject({ status: 503, requestId: 'req-42', detail: 'Données affichées à la mauvaise personne' });
+    expect(await stopped.json()).toMatchObject({ status: 503, requestId: 'req-42', detail: 'Une opération de maintenance est en cours sur ce service.' });
     expect((await fetch('/other')).status).toBe(200);
     expect((await fetch('/_vigie/healthz')).status).toBe(200);
     expect((await fetch('/healthz')).status).toBe(200);

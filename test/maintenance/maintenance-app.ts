@@ -34,6 +34,14 @@ export async function maintenanceApp(options: {
   return { ...built, holder };
 }
 
+type Instance = Awaited<ReturnType<typeof maintenanceApp>>;
+
+/** The maintenance API of an instance, called by `subject` with `roles` (sre unless said). */
+export const staffApi =
+  (instance: () => Instance, subject = 'sam') =>
+  async (path: string, init: RequestInit = {}, roles: Parameters<Instance['auth']>[0] = ['sre']) =>
+    instance().app.request(`/_vigie/maintenance${path}`, { ...init, headers: { ...(init.headers as object), ...(await instance().auth(roles, subject)) } });
+
 export const json = (body: unknown, headers: Record<string, string> = {}) => ({
   method: 'POST',
   headers: { 'Content-Type': 'application/json', ...headers },

@@ -117,7 +117,9 @@ describe('a real Node server: CLI over the API, the page in a real browser, the 
     const res = await page.goto(`${base}/declarations/mars`);
     expect(res?.status()).toBe(503);
     expect(await page.title()).toBe('Service en maintenance');
-    expect(await page.textContent('#reason')).toBe('Données affichées à la mauvaise personne');
+    // The --reason is for the register: visitors read the neutral text.
+    expect(await page.textContent('#message')).toBe('Une opération de maintenance est en cours sur ce service.');
+    expect(await page.content()).not.toContain('mauvaise personne');
     expect(await page.textContent('#expected-end')).toMatch(/^Retour prévu le \d{1,2} \S+ \d{4} à \d{2}:\d{2} \(UTC\+0[12]:00\)\.$/);
     await fr.close();
 

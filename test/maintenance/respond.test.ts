@@ -9,7 +9,7 @@ const end = Date.parse('2020-03-31T13:15:00Z');
 const decision: MaintenanceDecision = {
   status: 503,
   windows: [],
-  reason: 'Données affichées à la mauvaise personne <script>',
+  publicMessage: 'Retour prévu à 15 h 15 <script>',
   plannedEnd: end,
   retryAfterSeconds: 1800,
   readOnly: false,
@@ -17,7 +17,7 @@ const decision: MaintenanceDecision = {
 const browser = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
 describe('the 503 response', () => {
-  it('is a French HTML page for browsers, with the reason escaped and the expected end in Paris time', () => {
+  it('is a French HTML page for browsers, with the public message escaped and the expected end in Paris time', () => {
     const parts = maintenanceResponseParts(decision, { accept: browser, acceptLanguage: 'fr-FR,fr;q=0.9', timeZone: 'Europe/Paris' });
     expect(parts.status).toBe(503);
     expect(parts.headers['Retry-After']).toBe('1800');
@@ -25,7 +25,7 @@ describe('the 503 response', () => {
     expect(parts.headers['Content-Type']).toBe('text/html; charset=utf-8');
     expect(parts.body).toContain('<html lang="fr">');
     expect(parts.body).toContain('Retour prévu le 31 mars 2020 à 15:15 (UTC+02:00)');
-    expect(parts.body).toContain('mauvaise personne &lt;script&gt;');
+    expect(parts.body).toContain('<p class="message" id="message">Retour prévu à 15 h 15 &lt;script&gt;</p>');
     expect(parts.body).not.toContain('<script>');
     expect(parts.body).toContain('<meta http-equiv="refresh" content="300">');
   });
@@ -48,7 +48,7 @@ describe('the 503 response', () => {
       type: 'urn:vigie:problem:maintenance',
       title: 'Service under maintenance',
       status: 503,
-      detail: decision.reason,
+      detail: decision.publicMessage,
       requestId: 'r1',
       readOnly: false,
       plannedEnd: '2020-03-31T15:15:00+02:00',

@@ -1,7 +1,7 @@
 import { draftInputSchema, type DraftInput, type DraftInputIn } from '../../src/notices/draft-input.js';
 
 /**
- * The Pajemploi breach of 31 March 2020 (../shared/reference/incidents.md, A): a misconfigured cache showed
+ * The Pajemploi breach of 31 March 2020 (docs/incidents.md, A): a misconfigured cache showed
  * users other users' data; the site was in maintenance 11:45–15:15 Europe/Paris (CEST, UTC+02:00).
  * The exact count stands for what the exposure snapshot of the access log gives.
  */

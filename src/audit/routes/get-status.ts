@@ -7,7 +7,7 @@ const route = defineRoute({
   method: 'get',
   path: '/audit/status',
   tags: ['audit'],
-  summary: "This instance's access-log writer: mode, commits, refusals (strict) and losses (async)",
+  summary: "This instance's access-log writer: mode, commits, refusals (strict) and losses (async); declared data categories the category map does not know",
   access: { roles: ['dpo', 'auditor', 'sre', 'admin'] },
   responses: {
     200: {
@@ -23,6 +23,10 @@ const route = defineRoute({
             lost: z.number().int(),
             queued: z.number().int(),
             stream: z.string(),
+            unknownCategories: z.object({
+              total: z.number().int().describe('Declared categories (one per response and category) that VIGIE_CATEGORY_MAP and the bundled map do not know, since start'),
+              categories: z.record(z.string(), z.number().int()).describe('The same by declared name; each is also logged once as a warning'),
+            }),
           }),
         },
       },
@@ -34,6 +38,6 @@ export function registerGetStatus(app: App): void {
   app.openapi(route, (c) => {
     const log = c.var.deps.accessLog;
     if (!log) throw new UnavailableError('The access log is not configured on this server', 5);
-    return c.json(log.writer.stats(), 200, { 'Cache-Control': 'no-store' });
+    return c.json({ ...log.writer.stats(), unknownCategories: log.categories.stats() }, 200, { 'Cache-Control': 'no-store' });
   });
 }

@@ -47,7 +47,7 @@ interface After {
 const hour = 3_600_000;
 
 /**
- * Every regulatory clock of a breach (regulation.md §1, §6). Hours are added on absolute time, so 72 h
+ * Every regulatory clock of a breach (docs/regulation.md §1, §6). Hours are added on absolute time, so 72 h
  * after Friday 16:00 CET is Monday 17:00 CEST; months are calendar months in the organisation's zone.
  */
 export function computeClocks(input: ClockInput): Clock[] {

@@ -28,7 +28,7 @@ export interface Recommendation {
 const thresholds = riskFactorData.thresholds;
 
 /**
- * The regulators' reading of a breach (WP250 Annex B; regulation.md §5), factor by factor. It advises;
+ * The regulators' reading of a breach (WP250 Annex B; docs/regulation.md §5), factor by factor. It advises;
  * the DPO decides and records the decision with its reasons.
  */
 export function recommend(input: RiskInput): Recommendation {

@@ -18,7 +18,7 @@ export const riskInput = z.object({
   malicious: z.boolean().default(false),
   peopleCount: z.number().int().min(0).nullable().default(null),
   unintelligible: z.boolean().default(false),
-  // Facts the regulators weigh beside the score (regulation.md §5).
+  // Facts the regulators weigh beside the score (docs/regulation.md §5).
   recipientsCount: z.number().int().min(0).nullable().default(null),
   published: z.boolean().default(false),
   trustedRecipientDeleted: z.boolean().default(false),

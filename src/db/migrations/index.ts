@@ -7,13 +7,14 @@ import * as delivery from './20261124000000_delivery.js';
 import * as exposureVerdicts from './20261202200000_exposure_verdicts.js';
 import * as accessLogBatchIndex from './20261202210000_access_log_batch_index.js';
 import * as accessLogInBatches from './20261203030000_access_log_in_batches.js';
+import * as maintenancePublicMessage from './20261204100000_maintenance_public_message.js';
 import * as breachRegister from './20261123210000_breach_register.js';
 import * as noticeDrafts from './20261123220000_notice_drafts.js';
 import * as consoleSessions from './20261204090000_console_sessions.js';
 
 /**
  * Every migration, by timestamped name. A static list because bundlers and Workers have no file system
- * (design.md, convention 8). Append new migrations at the end; never rename or edit a landed one.
+ * (docs/architecture.md, convention 8). Append new migrations at the end; never rename or edit a landed one.
  */
 export const migrations: Record<string, Migration> = {
   '20261123180000_staff_action': staffAction,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '20261202210000_access_log_batch_index': accessLogBatchIndex,
   '20261203030000_access_log_in_batches': accessLogInBatches,
   '20261204090000_console_sessions': consoleSessions,
+  '20261204100000_maintenance_public_message': maintenancePublicMessage,
 };

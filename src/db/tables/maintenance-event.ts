@@ -21,6 +21,10 @@ export interface MaintenanceEventTable {
   planned_end: Date | null;
   retry_after_seconds: number | null;
   bypass_secret_sha256: string | null;
+  /** 'started' only: what visitors read (null: the page's neutral text); the reason is never shown to them. */
+  public_message: string | null;
+  /** A window entered once it had happened (by `actor`, at `at`): history only, never in force. */
+  recorded_after_the_fact: Generated<boolean>;
 }
 
 export type MaintenanceEventRow = Selectable<MaintenanceEventTable>;

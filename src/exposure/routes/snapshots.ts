@@ -94,14 +94,27 @@ const attach = defineRoute({
   method: 'post',
   path: '/exposure/snapshots/{name}/attach',
   tags: ['exposure'],
-  summary: 'Attach a snapshot to a breach: its window on the timeline, its exposed people in the population',
+  summary: 'Attach a snapshot to a breach: its window on the timeline, its exposed people in the population, its data categories in the facts',
   access: { roles: ['dpo'] },
   request: {
     params: z.object({ name: z.string() }),
     body: { required: true, content: { 'application/json': { schema: z.object({ breachId: z.union([z.string().min(1), z.number().int().positive()]).transform(String), reason: reasonField }) } } },
   },
   responses: {
-    200: { description: 'Attached', content: { 'application/json': { schema: z.object({ breachId: z.string(), snapshot: z.string(), people: z.number().int() }) } } },
+    200: {
+      description: 'Attached',
+      content: {
+        'application/json': {
+          schema: z.object({
+            breachId: z.string(),
+            snapshot: z.string(),
+            people: z.number().int(),
+            dataCategories: z.array(z.string()).describe("The breach's data categories now (the register's codes), widened with those the snapshot shows"),
+            unmappedCategories: z.array(z.string()).describe('Declared categories the category map does not know: recorded as « other » (docs/categories.md)'),
+          }),
+        },
+      },
+    },
     404: { description: 'No snapshot or breach with this id' },
   },
 });
@@ -112,12 +125,12 @@ export function registerAttachSnapshot(app: App): void {
     requireDb(deps);
     const body = c.req.valid('json');
     const staff = c.var.staff!;
-    const { breachId, snapshot, people } = await attachSnapshotToBreach(deps, c.req.valid('param').name, body.breachId, {
+    const { breachId, snapshot, people, dataCategories, unmappedCategories } = await attachSnapshotToBreach(deps, c.req.valid('param').name, body.breachId, {
       subject: staff.subject,
       roles: staff.roles,
       reason: body.reason,
       requestId: c.var.requestId,
     });
-    return c.json({ breachId, snapshot, people }, 200);
+    return c.json({ breachId, snapshot, people, dataCategories, unmappedCategories }, 200);
   });
 }
