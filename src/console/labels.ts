@@ -1,7 +1,7 @@
 import en from './data/labels.en.json' with { type: 'json' };
 import fr from './data/labels.fr.json' with { type: 'json' };
 
-/** The console speaks French first, English second (design.md); its words are data (src/console/data). */
+/** The console speaks French first, English second (docs/architecture.md); its words are data (src/console/data). */
 export const consoleLanguages = ['fr', 'en'] as const;
 export type ConsoleLanguage = (typeof consoleLanguages)[number];
 export type ConsoleLabels = typeof fr;
