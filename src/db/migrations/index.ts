@@ -9,6 +9,7 @@ import * as accessLogBatchIndex from './20261202210000_access_log_batch_index.js
 import * as accessLogInBatches from './20261203030000_access_log_in_batches.js';
 import * as breachRegister from './20261123210000_breach_register.js';
 import * as noticeDrafts from './20261123220000_notice_drafts.js';
+import * as decisionRecommendation from './20261204120000_decision_recommendation.js';
 
 /**
  * Every migration, by timestamped name. A static list because bundlers and Workers have no file system
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '20261202200000_exposure_verdicts': exposureVerdicts,
   '20261202210000_access_log_batch_index': accessLogBatchIndex,
   '20261203030000_access_log_in_batches': accessLogInBatches,
+  '20261204120000_decision_recommendation': decisionRecommendation,
 };
