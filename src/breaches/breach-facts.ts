@@ -36,14 +36,40 @@ export const factsShape = {
   personCategoriesOther: text.nullable(),
   /** Approximate number of people (the exact population is the breach's people list). */
   peopleCount: z.number().int().min(0).nullable(),
+  /** The DPO's estimate as a range, with what it rests on (« Nombre (éventuellement approximatif) »). */
+  peopleEstimate: z
+    .object({ min: z.number().int().min(0), max: z.number().int().min(0), basis: text })
+    .refine((e) => e.min <= e.max, { message: 'min must not exceed max', path: ['max'] })
+    .nullable(),
+  /** Which number the register gives the CNIL: the estimate until the DPO adopts the count of the people list. */
+  peopleCountFrom: z.enum(['estimate', 'people-list']),
   directlyIdentifiable: z.boolean().nullable(),
   recordCount: z.number().int().min(0).nullable(),
   dataCategories: list(vocabularyEnum('dataCategories')),
   dataCategoriesOther: text.nullable(),
   dataMedia: list(vocabularyEnum('dataMedia')),
   consequences: list(vocabularyEnum('consequences')),
+  /** Who received the data and what became of it (EDPB Guidelines 01/2021; docs/assessment.md). */
+  recipients: z.enum(['none', 'single-trusted', 'known', 'unknown', 'public']).nullable(),
+  /** Number of known recipients. */
+  recipientsCount: z.number().int().min(0).nullable(),
+  /** A recall asked of the recipients, or their confirmed deletion (or return) of the data. */
+  recipientAction: z.enum(['none', 'recall-requested', 'deletion-confirmed']).nullable(),
+  exfiltration: z.enum(['confirmed', 'ruled-out']).nullable(),
+  /** Someone inside the organisation (or its processor) caused it; null: read from the causes. */
+  insider: z.boolean().nullable(),
+  backupAvailable: z.boolean().nullable(),
+  /** Hours it took (or will take) to restore the data. */
+  restoreHours: z.number().min(0).max(100_000).nullable(),
+  /** Full payment-card data (number with expiry or security code), apart from other financial data. */
+  fullPaymentCardData: z.boolean().nullable(),
   consequencesDetail: text.nullable(),
+  /** Immediate measures are taken; medium- and long-term ones are planned (the messages to people say so). */
   measures: z.object({ immediate: list(text), mediumTerm: list(text), longTerm: list(text) }),
+  /** What happened, in plain words for the people concerned (the CNIL's summary is written for the authority). */
+  summaryForPeople: text.nullable(),
+  /** Path prefixes of the service the breach concerns: only maintenance windows covering them are the breach's own. */
+  affectedPaths: list(z.string().trim().regex(/^\/[^\s]*$/, 'must be a path starting with /').max(500)),
   adviceToPeople: list(text),
   processorsInvolved: z.boolean().nullable(),
   processors: list(z.object({ name: text, contact: text.nullable().default(null) })),
@@ -77,6 +103,8 @@ export const emptyFacts: Omit<BreachFacts, 'title'> = {
   personCategories: [],
   personCategoriesOther: null,
   peopleCount: null,
+  peopleEstimate: null,
+  peopleCountFrom: 'estimate',
   directlyIdentifiable: null,
   recordCount: null,
   dataCategories: [],
@@ -84,7 +112,17 @@ export const emptyFacts: Omit<BreachFacts, 'title'> = {
   dataMedia: [],
   consequences: [],
   consequencesDetail: null,
+  recipients: null,
+  recipientsCount: null,
+  recipientAction: null,
+  exfiltration: null,
+  insider: null,
+  backupAvailable: null,
+  restoreHours: null,
+  fullPaymentCardData: null,
   measures: { immediate: [], mediumTerm: [], longTerm: [] },
+  summaryForPeople: null,
+  affectedPaths: [],
   adviceToPeople: [],
   processorsInvolved: null,
   processors: [],
@@ -130,5 +168,9 @@ export function checkFacts(facts: BreachFacts): { path: string; message: string 
   if (facts.origins.includes('other') && !facts.originOther) errors.push({ path: 'originOther', message: 'is required when the origin is "other"' });
   if (facts.causes.includes('other') && !facts.causeOther) errors.push({ path: 'causeOther', message: 'is required when the cause is "other"' });
   if (facts.ongoing === true && facts.endedAt) errors.push({ path: 'ongoing', message: 'cannot be true once endedAt is set' });
+  if (facts.recipients === 'single-trusted' && facts.recipientsCount !== null && facts.recipientsCount !== 1) {
+    errors.push({ path: 'recipientsCount', message: 'a single trusted recipient is one recipient' });
+  }
+  if (facts.exfiltration === 'confirmed' && facts.recipients === 'none') errors.push({ path: 'exfiltration', message: 'a confirmed exfiltration has recipients' });
   return errors;
 }

@@ -7,7 +7,8 @@ import { factsOf, loadBreach, type Executor } from './breach-store.js';
 import { computeClocks, type Clock } from './clocks/compute-clocks.js';
 import nextSteps from './data/next-steps.json' with { type: 'json' };
 import type { EnisaScore } from './risk/enisa-score.js';
-import type { Recommendation } from './risk/recommend.js';
+import { departuresFrom, type Departure } from './override.js';
+import type { AuthorityAdvice, PeopleAdvice, Recommendation } from './risk/recommend.js';
 
 export interface Assessment {
   id: string;
@@ -27,6 +28,11 @@ export interface Decision {
   people: 'inform' | 'not-inform' | 'public-communication' | 'undetermined';
   justification: string;
   delayReasons: string | null;
+  /** The recommendation the decision answered (null when none was asked before deciding). */
+  assessmentId: string | null;
+  recommendation: { authority: AuthorityAdvice; people: PeopleAdvice; summary: { fr: string; en: string } } | null;
+  /** Where the decision departs from that recommendation (its justification says why). */
+  departures: Departure[];
 }
 
 export interface FilingRecord {
@@ -94,9 +100,7 @@ function stateOf(row: BreachRow, assessment: AssessmentRow | undefined, decision
     assessment: assessment
       ? { id: assessment.id, at: assessment.at, actor: assessment.actor, input: assessment.input, score: assessment.score as EnisaScore, recommendation: assessment.recommendation as Recommendation, note: assessment.note }
       : null,
-    decision: decision
-      ? { id: decision.id, at: decision.at, actor: decision.actor, authority: decision.authority, people: decision.people, justification: decision.justification, delayReasons: decision.delay_reasons }
-      : null,
+    decision: decision ? decisionOf(decision) : null,
     filings: filings.map((f) => ({
       id: f.id,
       regime: f.regime,
@@ -108,6 +112,22 @@ function stateOf(row: BreachRow, assessment: AssessmentRow | undefined, decision
       recordedAt: f.recorded_at,
       recordedBy: f.recorded_by,
     })),
+  };
+}
+
+function decisionOf(row: DecisionRow): Decision {
+  const recommendation = (row.recommendation ?? null) as Decision['recommendation'];
+  return {
+    id: row.id,
+    at: row.at,
+    actor: row.actor,
+    authority: row.authority,
+    people: row.people,
+    justification: row.justification,
+    delayReasons: row.delay_reasons,
+    assessmentId: row.assessment_id,
+    recommendation,
+    departures: recommendation ? departuresFrom(recommendation, row) : [],
   };
 }
 

@@ -3,56 +3,13 @@ import { ConflictError, ValidationError } from '../http/errors.js';
 import { breachIdOf, parseInput, recordStaffAction, requireDb, writeRevision, type BreachActor, type BreachDeps } from './breach-store.js';
 import { clocksOf, loadBreachState, missingForNextSteps } from './breach-state.js';
 import { formatInZone } from './zoned-time.js';
-import { scoreEnisa } from './risk/enisa-score.js';
-import { recommend } from './risk/recommend.js';
-import { riskInput } from './risk/risk-input.js';
+import { departuresFrom } from './override.js';
 
 const justificationMinimum = 20;
 const text = z.string().trim().max(10_000);
 
-export const assessBody = riskInput
-  .partial({ dataCategories: true, personCategories: true, peopleCount: true })
-  .extend({ note: text.optional() })
-  .openapi('AssessBreach');
-export type AssessInput = z.input<typeof assessBody>;
-
-/**
- * Scores the breach (ENISA) and asks the recommendation, from what the DPO states; data and people
- * categories and the count default to the register's facts. Kept as a new assessment; earlier ones stay.
- */
-export async function assessBreach(deps: BreachDeps, breachId: string, body: AssessInput, actor: BreachActor) {
-  const db = requireDb(deps);
-  const id = breachIdOf(breachId);
-  const at = deps.clock.now();
-  return db.transaction().execute(async (trx) => {
-    const state = await loadBreachState(trx, id, { forUpdate: true });
-    const input = parseInput(riskInput, {
-      dataCategories: state.facts.dataCategories,
-      personCategories: state.facts.personCategories,
-      peopleCount: state.facts.peopleCount,
-      ...stripUndefined(body),
-    });
-    const score = scoreEnisa(input);
-    const recommendation = recommend(input);
-    const row = await trx
-      .insertInto('breach_assessment')
-      .values({
-        breach_id: id,
-        at,
-        actor: actor.subject,
-        input: JSON.stringify(input),
-        score: JSON.stringify(score),
-        recommendation: JSON.stringify(recommendation),
-        note: body.note?.trim() || null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await recordStaffAction(trx, actor, 'breach.assess', id, body.note?.trim() || `ENISA ${score.score} (${score.band})`, at);
-    return { id: row.id, score, recommendation };
-  });
-}
-
-const stripUndefined = <T extends object>(value: T) => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+// The assessment moved to assess.ts; kept reachable here for existing callers (the CLI).
+export { assessBody, assessBreach, type AssessInput } from './assess.js';
 
 export const decideBody = z
   .object({
@@ -65,8 +22,10 @@ export const decideBody = z
 export type DecideInput = z.input<typeof decideBody>;
 
 /**
- * Records the DPO's decision. Not notifying, or not informing people, needs a written justification
- * (Art. 33(5), CNIL); deciding to notify after the 72 hours needs the reasons for the delay (Art. 33(1)).
+ * Records the DPO's decision. Not notifying, not informing people, or departing from the latest
+ * recommendation needs a written justification (Art. 33(5), CNIL); the decision keeps the recommendation it
+ * answered, so that the register and the CNIL draft show both. Deciding to notify after the 72 hours needs
+ * the reasons for the delay (Art. 33(1)).
  */
 export async function decideBreach(deps: BreachDeps, breachId: string, input: DecideInput, actor: BreachActor) {
   const body = parseInput(decideBody, input);
@@ -76,9 +35,12 @@ export async function decideBreach(deps: BreachDeps, breachId: string, input: De
   return db.transaction().execute(async (trx) => {
     const state = await loadBreachState(trx, id, { forUpdate: true });
     const errors: { path: string; message: string }[] = [];
-    const needsJustification = body.authority === 'not-notify' || body.people === 'not-inform';
+    const advice = state.assessment?.recommendation;
+    const departures = advice ? departuresFrom(advice, body) : [];
+    const needsJustification = body.authority === 'not-notify' || body.people === 'not-inform' || departures.length > 0;
     if (needsJustification && body.justification.length < justificationMinimum) {
-      errors.push({ path: 'justification', message: `not notifying or not informing people needs a written justification (at least ${justificationMinimum} characters)` });
+      const why = departures.length > 0 ? `departing from the recommendation (${departures.map((d) => `${d.field}: advised ${d.advised}, decided ${d.decided}`).join('; ')})` : 'not notifying or not informing people';
+      errors.push({ path: 'justification', message: `${why} needs a written justification (at least ${justificationMinimum} characters)` });
     }
     const gdpr = clocksOf(state, deps.config, now).find((c) => c.regime === 'gdpr');
     const filed = state.filings.some((f) => f.regime === 'gdpr' && f.kind === 'initial');
@@ -89,11 +51,21 @@ export async function decideBreach(deps: BreachDeps, breachId: string, input: De
     if (errors.length > 0) throw new ValidationError(errors);
     const row = await trx
       .insertInto('breach_decision')
-      .values({ breach_id: id, at: now, actor: actor.subject, authority: body.authority, people: body.people, justification: body.justification, delay_reasons: body.delayReasons?.trim() || null })
+      .values({
+        breach_id: id,
+        at: now,
+        actor: actor.subject,
+        authority: body.authority,
+        people: body.people,
+        justification: body.justification,
+        delay_reasons: body.delayReasons?.trim() || null,
+        assessment_id: state.assessment?.id ?? null,
+        recommendation: advice ? JSON.stringify({ authority: advice.authority, people: advice.people, summary: advice.summary }) : null,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     await recordStaffAction(trx, actor, 'breach.decide', id, body.justification || `${body.authority}; people: ${body.people}`, now);
-    return { id: row.id };
+    return { id: row.id, departures };
   });
 }
 

@@ -169,27 +169,33 @@ export async function changePerson(deps: BreachDeps, breachId: string, ref: stri
 export interface PopulationCounts {
   total: number;
   byStatus: Record<PersonStatus, number>;
+  /** Where the people came from: the access log (exposure snapshots), a CSV import, or one by one by hand. */
+  bySource: { accessLog: number; csv: number; manual: number };
   /** People whose due date has passed while they are not answered, remedied or closed. */
   overdue: number;
 }
 
-/** Counts by status, read from the committed rows themselves: exact at any moment, never a kept tally. */
+/** Counts by status and source, read from the committed rows themselves: exact at any moment, never a kept tally. */
 export async function countPopulation(db: Executor, breachId: string, now: Date): Promise<PopulationCounts> {
+  const origin = sql<string>`case when source like 'snapshot:%' then 'accessLog' else source end`;
   const rows = await db
     .selectFrom('breach_person')
-    .select(['status', sql<string>`count(*)`.as('n'), sql<string>`count(*) filter (where due_at < ${now} and status not in ('answered', 'remedied', 'closed'))`.as('late')])
+    .select(['status', origin.as('origin'), sql<string>`count(*)`.as('n'), sql<string>`count(*) filter (where due_at < ${now} and status not in ('answered', 'remedied', 'closed'))`.as('late')])
     .where('breach_id', '=', breachId)
-    .groupBy('status')
+    .groupBy(['status', origin])
     .execute();
   const byStatus = Object.fromEntries(personStatuses.map((s) => [s, 0])) as Record<PersonStatus, number>;
+  const bySource = { accessLog: 0, csv: 0, manual: 0 };
   let total = 0;
   let overdue = 0;
   for (const row of rows) {
-    byStatus[row.status as PersonStatus] = Number(row.n);
-    total += Number(row.n);
+    const n = Number(row.n);
+    byStatus[row.status as PersonStatus] += n;
+    if (row.origin in bySource) bySource[row.origin as keyof typeof bySource] += n;
+    total += n;
     overdue += Number(row.late);
   }
-  return { total, byStatus, overdue };
+  return { total, byStatus, bySource, overdue };
 }
 
 export async function listPeople(db: Db, breachId: string, options: { status?: PersonStatus | undefined; limit: number; offset: number }) {

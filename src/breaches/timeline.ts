@@ -5,6 +5,7 @@ import { listMaintenanceWindows } from '../maintenance/list-windows.js';
 import { breachIdOf, loadBreach, recordStaffAction, requireDb, type BreachActor, type BreachDeps } from './breach-store.js';
 import type { BreachState } from './breach-state.js';
 import { formatInZone } from './zoned-time.js';
+import { coversBreach, labelled, type EntryLabel } from './timeline-labels.js';
 
 /**
  * Kinds of dated events. Manual ones come from the DPO; "alert" from detection, "exposure-snapshot" from
@@ -52,10 +53,13 @@ export async function addTimelineEvent(deps: BreachDeps, breachId: string, event
 export interface TimelineEntry {
   at: Date;
   kind: string;
+  /** In French (the register's language): what the API and the command line show. */
   summary: string;
   source: string;
   actor: string | null;
   until?: Date | null;
+  /** Entries Vigie writes itself: a label key and coded parameters, shown in each language by describeEntry. */
+  label?: EntryLabel;
 }
 
 export interface ExposureWindow {
@@ -66,45 +70,52 @@ export interface ExposureWindow {
 
 const time = (value: string | null) => (value ? new Date(value) : null);
 
-/** The timeline of a breach: its own dates and events, overlapping maintenance windows, filings and decisions. */
+/**
+ * The timeline of a breach: its own dates and events, its own maintenance windows (site-wide, or covering one
+ * of its affectedPaths, in force during the breach), filings and decisions.
+ */
 export async function buildTimeline(db: Db, state: BreachState, now: Date, zone: string): Promise<{ entries: TimelineEntry[]; exposureWindows: ExposureWindow[] }> {
   const f = state.facts;
   const events = await db.selectFrom('breach_event').selectAll().where('breach_id', '=', state.row.id).orderBy('occurred_at').orderBy('id').execute();
   const entries: TimelineEntry[] = [];
-  const fromFacts: [string | null, string, string][] = [
-    [f.startedAt, 'started', 'Début de la violation'],
-    [f.discoveredAt, 'discovered', 'Découverte'],
-    [f.awareAt, 'aware', 'Prise de connaissance (début du délai de 72 h)'],
-    [f.processorNotifiedAt, 'processor-notified', 'Notification par le sous-traitant'],
-    [f.endedAt, 'ended', 'Fin de la violation'],
+  const fromFacts: [string | null, string][] = [
+    [f.startedAt, 'started'],
+    [f.discoveredAt, 'discovered'],
+    [f.awareAt, 'aware'],
+    [f.processorNotifiedAt, 'processor-notified'],
+    [f.endedAt, 'ended'],
   ];
-  for (const [at, kind, summary] of fromFacts) if (at) entries.push({ at: new Date(at), kind, summary, source: 'register', actor: null });
+  for (const [at, kind] of fromFacts) if (at) entries.push(labelled({ at: new Date(at), kind, source: 'register', actor: null }, { key: kind, params: {} }));
   for (const e of events) entries.push({ at: e.occurred_at, kind: e.kind, summary: e.summary, source: e.source, actor: e.recorded_by });
 
-  const known = entries.map((e) => e.at.getTime());
+  // The breach's period: from its first known date to its end (or now while it runs).
+  const snapshots = events.filter((e) => e.kind === 'exposure-snapshot' && e.data);
+  const dated = [...fromFacts.map(([at]) => time(at)), ...snapshots.map((s) => time((s.data as { from?: string }).from ?? null))].filter((d): d is Date => d !== null);
   const ended = f.endedAt !== null || f.ongoing === false;
-  const from = known.length > 0 ? new Date(Math.min(...known)) : state.row.created_at;
-  const to = ended && known.length > 0 ? new Date(Math.max(...known) + 1) : now;
-  const windows = await listMaintenanceWindows(db, { from, to, now });
+  const from = dated.length > 0 ? new Date(Math.min(...dated.map((d) => d.getTime()))) : state.row.created_at;
+  const endedAt = time(f.endedAt);
+  const to = endedAt ? new Date(endedAt.getTime() + 1) : ended && dated.length > 0 ? new Date(Math.max(...dated.map((d) => d.getTime())) + 1) : now;
+  const windows = (await listMaintenanceWindows(db, { from, to, now })).filter((w) => coversBreach(w.scope, f.affectedPaths));
   for (const w of windows) {
+    const scope = w.scope;
     // A window entered once it had happened says so, with who entered it and when.
-    const after = w.recordedAfterTheFact ? ` (enregistrée après coup le ${formatInZone(w.recordedAfterTheFact.at, zone)} par ${w.recordedAfterTheFact.by})` : '';
-    const summary = `Maintenance ${w.readOnly ? '(lecture seule) ' : ''}${w.scope}: ${w.reason}${after}`;
-    entries.push({ at: w.startedAt, kind: 'maintenance', summary, source: `maintenance:${w.id}`, actor: w.startedBy, until: w.endedAt });
-    if (w.endedAt) entries.push({ at: w.endedAt, kind: 'maintenance-ended', summary: `Fin de maintenance ${w.scope}`, source: `maintenance:${w.id}`, actor: w.endedBy });
+    const after: Record<string, string> = w.recordedAfterTheFact ? { recordedAt: formatInZone(w.recordedAfterTheFact.at, zone), recordedBy: w.recordedAfterTheFact.by } : {};
+    entries.push(labelled({ at: w.startedAt, kind: 'maintenance', source: `maintenance:${w.id}`, actor: w.startedBy, until: w.endedAt }, { key: w.readOnly ? 'maintenanceReadOnly' : 'maintenance', params: { scope, reason: w.reason, ...after } }));
+    if (w.endedAt) entries.push(labelled({ at: w.endedAt, kind: 'maintenance-ended', source: `maintenance:${w.id}`, actor: w.endedBy }, { key: 'maintenanceEnded', params: { scope } }));
   }
   for (const filing of state.filings) {
-    entries.push({ at: filing.filedAt, kind: 'notification', summary: `Notification ${filing.regime} ${filing.step} (${filing.kind})${filing.reference ? ` ${filing.reference}` : ''}`, source: `filing:${filing.id}`, actor: filing.recordedBy });
+    const params = { regime: filing.regime, step: filing.step, kind: filing.kind, ...(filing.reference ? { reference: filing.reference } : {}) };
+    entries.push(labelled({ at: filing.filedAt, kind: 'notification', source: `filing:${filing.id}`, actor: filing.recordedBy }, { key: 'filing', params }));
   }
   if (state.decision) {
-    entries.push({ at: state.decision.at, kind: 'decision', summary: `Décision : autorité ${state.decision.authority}, personnes ${state.decision.people}`, source: `decision:${state.decision.id}`, actor: state.decision.actor });
+    const params = { authority: state.decision.authority, people: state.decision.people };
+    entries.push(labelled({ at: state.decision.at, kind: 'decision', source: `decision:${state.decision.id}`, actor: state.decision.actor }, { key: 'decision', params }));
   }
   entries.sort((a, b) => a.at.getTime() - b.at.getTime());
 
   // When personal data were exposed: from the start (or the first snapshot, or the discovery) to the end,
   // or else to the first containment: an event, or a site-wide maintenance window that stopped serving.
   const exposureWindows: ExposureWindow[] = [];
-  const snapshots = events.filter((e) => e.kind === 'exposure-snapshot' && e.data);
   for (const s of snapshots) {
     const data = s.data as { from?: string; to?: string };
     if (data.from) exposureWindows.push({ from: new Date(data.from), to: time(data.to ?? null), basis: `snapshot ${s.source}` });

@@ -1,12 +1,14 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { ConfigError } from '../config.js';
-import type { TemplateFiles } from '../notices/template-set.js';
+import { bundledTemplates } from '../notices/templates.generated.js';
+import { unescapedHtml, type TemplateFiles } from '../notices/template-set.js';
 
 /**
  * An organisation's own draft templates (VIGIE_TEMPLATES_DIR), read once at start: the same layout as
  * templates/ (`drafts/fr/notice.sms.mustache`, `drafts/fr/partials/…`). Each file found replaces the bundled
- * one of the same path; the core never reads files (Workers have none).
+ * one of the same path; the core never reads files (Workers have none). An HTML template that turns escaping
+ * off ({{{…}}}) stops start-up.
  */
 export async function loadTemplateOverrides(dir: string): Promise<TemplateFiles> {
   try {
@@ -23,5 +25,7 @@ export async function loadTemplateOverrides(dir: string): Promise<TemplateFiles>
     }
   };
   await walk(dir);
+  const unsafe = unescapedHtml({ ...bundledTemplates, ...files });
+  if (unsafe.length > 0) throw new ConfigError(`configuration error: VIGIE_TEMPLATES_DIR: ${unsafe.join('; ')}`);
   return files;
 }

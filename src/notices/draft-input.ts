@@ -49,6 +49,7 @@ export const draftInputSchema = z
       origins: codes('origins').default([]),
       originOther: text.optional(),
       causes: codes('causes').default([]),
+      causeOther: text.optional(),
       awareAt: instant,
       discoveredAt: instant.nullable().default(null),
       startedAt: instant.nullable().default(null),
@@ -56,18 +57,26 @@ export const draftInputSchema = z
       processorNotifiedAt: instant.nullable().default(null),
       ongoing: z.boolean().optional(),
       circumstances: text.optional(),
-      timeline: z.array(z.object({ at: instant, label: text })).default([]),
+      /** What happened meanwhile; `labels` gives Vigie's own entries in each language (else `label` as written). */
+      timeline: z.array(z.object({ at: instant, label: text, labels: z.object({ fr: text, en: text }).optional() })).default([]),
       personCategories: codes('personCategories').default([]),
+      personCategoriesOther: text.optional(),
       people: z
         .object({
+          /** The number for the form's numeric field: the estimate, or the people list's count once adopted. */
           count: z.number().int().min(0),
-          /** True when counted from the access log's exposure snapshot, not estimated. */
+          /** True when `count` is the people list's count (adopted by the DPO), not an estimate. */
           exact: z.boolean().default(false),
+          /** The DPO's estimate as a range, with what it rests on. */
+          estimate: z.object({ min: z.number().int().min(0), max: z.number().int().min(0), basis: text }).optional(),
+          /** The people listed in the register so far, by where they came from. */
+          listed: z.object({ total: z.number().int().min(0), accessLog: z.number().int().min(0), csv: z.number().int().min(0), manual: z.number().int().min(0) }).optional(),
           directlyIdentifiable: z.boolean().optional(),
         })
         .optional(),
       recordCount: z.number().int().min(0).optional(),
       dataCategories: codes('dataCategories').default([]),
+      dataCategoriesOther: text.optional(),
       dataMedia: codes('dataMedia').default([]),
       consequences: codes('consequences').default([]),
       consequencesDetail: text.optional(),
@@ -80,6 +89,10 @@ export const draftInputSchema = z
         .default({ immediate: [], mediumTerm: [], longTerm: [] }),
       /** Concrete steps the person can take (change password, beware of phishing …). */
       adviceToPeople: z.array(text).default([]),
+      /** What happened, in plain words for the people (messages to people); built from the facts when absent. */
+      summaryForPeople: text.optional(),
+      /** Whether processors are concerned; absent is « Ne sait pas pour l'instant », not « Non ». */
+      processorsInvolved: z.boolean().optional(),
       processors: z.array(z.object({ name: text, contact: text.optional() })).default([]),
       peopleInformed: z.enum(['informed', 'will-be', 'will-not', 'undetermined']).default('undetermined'),
       peopleInformedJustification: text.optional(),
@@ -87,6 +100,28 @@ export const draftInputSchema = z
       otherAuthorities: z.array(text).default([]),
       delayReasons: text.optional(),
     }),
+    /** The latest risk assessment and the DPO's decision: the draft shows both. */
+    assessment: z
+      .object({
+        at: instant,
+        actor: text,
+        score: z.number(),
+        band: z.enum(['low', 'medium', 'high', 'very-high']),
+        authority: z.enum(['notify', 'record-only', 'depends']),
+        people: z.enum(['inform', 'public-communication', 'do-not-inform', 'depends']),
+        summary: z.object({ fr: text, en: text }),
+      })
+      .optional(),
+    decision: z
+      .object({
+        at: instant,
+        actor: text,
+        authority: z.enum(['notify', 'not-notify']),
+        people: z.enum(['inform', 'not-inform', 'public-communication', 'undetermined']),
+        justification: z.string().trim().max(10_000).default(''),
+        departures: z.array(z.object({ field: z.enum(['authority', 'people']), advised: text, decided: text })).default([]),
+      })
+      .optional(),
     /** A complementary notification refers to the initial one. */
     initialNotification: z.object({ reference: text.optional(), filedAt: instant.optional() }).optional(),
     /** The addressee of a notice to a partner or processor. */

@@ -40,7 +40,7 @@ export async function createDraft(deps: NoticeDeps, request: CreateDraftRequest,
   requireRole(actor, writers(request.kind), `A ${request.kind} draft`);
   const db = requireDb(deps);
   const at = deps.clock.now();
-  const rendered = renderDraft(templatesOf(deps), { ...request, timeZone: deps.config.timeZone, at });
+  const rendered = renderDraft(templatesOf(deps), { ...request, timeZone: deps.config.timeZone, at, smsMaxSegments: deps.config.notices.smsMaxSegments });
   const id = await db.transaction().execute(async (trx) => {
     const { id } = await trx
       .insertInto('notice_draft')
@@ -125,7 +125,7 @@ export function rerenderDraft(deps: NoticeDeps, id: string, request: { input?: D
       throw new ConflictError('The current version was edited by hand; pass discardEdits: true to render over it (the edit stays in the history)');
     }
     const input = request.input ?? draftInputSchema.parse(current.source);
-    const rendered = renderDraft(templatesOf(deps), { ...row, input, timeZone: deps.config.timeZone, at: deps.clock.now() });
+    const rendered = renderDraft(templatesOf(deps), { ...row, input, timeZone: deps.config.timeZone, at: deps.clock.now(), smsMaxSegments: deps.config.notices.smsMaxSegments });
     return { parts: rendered.parts, source: input, origin: 'rendered' };
   });
 }

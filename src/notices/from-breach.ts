@@ -2,7 +2,8 @@ import { recordNotificationFiled } from '../breaches/decide.js';
 import { getBreach, type BreachRecord } from '../breaches/get-breach.js';
 import type { FieldError } from '../http/errors.js';
 import { IncompleteDraftError } from './completeness.js';
-import { draftInputSchema, type DraftInput } from './draft-input.js';
+import { describeEntry } from '../breaches/timeline-labels.js';
+import { draftInputSchema, type DraftInput, type DraftInputIn } from './draft-input.js';
 import type { FilingListener } from './file-draft.js';
 import { requireDb, type NoticeDeps } from './notice-deps.js';
 
@@ -14,10 +15,6 @@ import { requireDb, type NoticeDeps } from './notice-deps.js';
 export function draftInputFromBreach(record: BreachRecord, options: { noticeUrl?: string | undefined } = {}): DraftInput {
   const f = record.facts;
   const dpo = parseContact(record.dpo.contact);
-  // The exact number comes from the breach's people list (filled by the exposure snapshot); the facts'
-  // peopleCount is the estimate given before there is a list.
-  const exact = record.people.total > 0;
-  const count = exact ? record.people.total : f.peopleCount;
   const raw = {
     organisation: {
       name: record.organisation.name ?? undefined,
@@ -37,6 +34,7 @@ export function draftInputFromBreach(record: BreachRecord, options: { noticeUrl?
       origins: f.origins,
       originOther: f.originOther ?? undefined,
       causes: f.causes,
+      causeOther: f.causeOther ?? undefined,
       awareAt: f.awareAt ?? undefined,
       discoveredAt: f.discoveredAt,
       startedAt: f.startedAt ?? record.exposureWindows[0]?.from.toISOString() ?? null,
@@ -45,16 +43,22 @@ export function draftInputFromBreach(record: BreachRecord, options: { noticeUrl?
       ongoing: f.ongoing ?? undefined,
       circumstances: f.circumstances ?? undefined,
       // The facts' own dates have their lines in the form; the timeline adds what happened in between.
-      timeline: record.timeline.filter((entry) => entry.source !== 'register').map((entry) => ({ at: entry.at.toISOString(), label: entry.summary })),
+      timeline: record.timeline
+        .filter((entry) => entry.source !== 'register')
+        .map((entry) => ({ at: entry.at.toISOString(), label: entry.summary, ...(entry.label ? { labels: { fr: describeEntry(entry, 'fr'), en: describeEntry(entry, 'en') } } : {}) })),
       personCategories: f.personCategories,
-      people: count === null ? undefined : { count, exact, directlyIdentifiable: f.directlyIdentifiable ?? undefined },
+      personCategoriesOther: f.personCategoriesOther ?? undefined,
+      people: peopleOf(record),
       recordCount: f.recordCount ?? undefined,
       dataCategories: f.dataCategories,
+      dataCategoriesOther: f.dataCategoriesOther ?? undefined,
       dataMedia: f.dataMedia,
       consequences: f.consequences,
       consequencesDetail: f.consequencesDetail ?? undefined,
       measures: f.measures,
       adviceToPeople: f.adviceToPeople,
+      summaryForPeople: f.summaryForPeople ?? undefined,
+      processorsInvolved: f.processorsInvolved ?? (f.processors.length > 0 ? true : undefined),
       processors: f.processors.map((p) => ({ name: p.name, contact: p.contact ?? undefined })),
       peopleInformed: f.peopleInformed,
       peopleInformedJustification: f.peopleInformedJustification ?? undefined,
@@ -62,6 +66,27 @@ export function draftInputFromBreach(record: BreachRecord, options: { noticeUrl?
       otherAuthorities: f.otherAuthorities,
       delayReasons: f.delayReasons ?? record.decision?.delayReasons ?? undefined,
     },
+    assessment: record.assessment
+      ? {
+          at: record.assessment.at.toISOString(),
+          actor: record.assessment.actor,
+          score: record.assessment.score.score,
+          band: record.assessment.score.band,
+          authority: record.assessment.recommendation.authority,
+          people: record.assessment.recommendation.people,
+          summary: record.assessment.recommendation.summary,
+        }
+      : undefined,
+    decision: record.decision
+      ? {
+          at: record.decision.at.toISOString(),
+          actor: record.decision.actor,
+          authority: record.decision.authority,
+          people: record.decision.people,
+          justification: record.decision.justification,
+          departures: record.decision.departures,
+        }
+      : undefined,
     initialNotification: initialFiling(record),
   };
   const parsed = draftInputSchema.safeParse(raw);
@@ -73,12 +98,38 @@ export function draftInputFromBreach(record: BreachRecord, options: { noticeUrl?
   throw new IncompleteDraftError(fields);
 }
 
+/**
+ * The number of people and where it comes from. The DPO's estimate fills the form's numeric field until the DPO
+ * adopts the people list's count (peopleCountFrom); with no estimate at all, the list is the only number there is.
+ * Whatever the list holds is shown beside it, by source (access log, CSV import, by hand): never as "exact"
+ * when it is not.
+ */
+function peopleOf(record: BreachRecord): DraftInputIn['breach']['people'] {
+  const f = record.facts;
+  const listed = record.people.total;
+  const estimated = f.peopleCount ?? f.peopleEstimate?.max ?? null;
+  const adopted = listed > 0 && (f.peopleCountFrom === 'people-list' || estimated === null);
+  const count = adopted ? listed : estimated;
+  if (count === null) return undefined;
+  return {
+    count,
+    exact: adopted,
+    ...(f.peopleEstimate ? { estimate: f.peopleEstimate } : {}),
+    ...(listed > 0 ? { listed: { total: listed, ...record.people.bySource } } : {}),
+    directlyIdentifiable: f.directlyIdentifiable ?? undefined,
+  };
+}
+
 function initialFiling(record: BreachRecord) {
   const initial = record.filings.find((filing) => filing.regime === 'gdpr' && filing.kind === 'initial');
   return initial ? { reference: initial.reference ?? undefined, filedAt: initial.filedAt.toISOString() } : undefined;
 }
 
-/** VIGIE_DPO_CONTACT is one line: "Name <e-mail>", "Name, e-mail, phone" or an e-mail alone. */
+/**
+ * VIGIE_DPO_CONTACT is one line: "Name <e-mail>", "Name <e-mail>, phone", "Name, e-mail, phone" or an e-mail
+ * alone (then the e-mail is also the name the draft shows, once). The phone is digits with spaces, dots or
+ * dashes, optionally +33.
+ */
 export function parseContact(contact: string | null): DraftInput['dpo'] {
   if (!contact) return undefined;
   const email = /[^\s<>,;]+@[^\s<>,;]+\.[^\s<>,;]+/.exec(contact)?.[0];

@@ -5,7 +5,11 @@ import type { DraftInput } from './draft-input.js';
 import type { Language } from './labels.js';
 import { escapeHtml, renderStrict, TemplateValueError } from './strict-render.js';
 import type { TemplateSet } from './template-set.js';
+import { fitSms } from './sms-fit.js';
 import { buildView } from './view-model.js';
+
+/** VIGIE_SMS_MAX_SEGMENTS's default, for callers that pass no budget. */
+const defaultSmsSegments = 3;
 
 export interface RenderRequest {
   kind: DraftKind;
@@ -15,6 +19,8 @@ export interface RenderRequest {
   timeZone: string;
   /** When the draft is written (injected clock). */
   at: Date;
+  /** SMS segment budget (VIGIE_SMS_MAX_SEGMENTS): the wording is chosen to fit it. */
+  smsMaxSegments?: number;
 }
 
 export interface RenderedDraft {
@@ -54,14 +60,19 @@ export function renderDraft(templates: TemplateSet, request: RenderRequest): Ren
   const { kind, channel, lang, input, timeZone, at } = request;
   const parts = assertChannel(kind, channel);
   assertComplete(kind, channel, input, at);
-  const view = buildView(input, { lang, timeZone, at });
   const partials = templates.partials(lang);
   const rendered: Record<string, string> = {};
   for (const part of parts) {
     const { name, text } = templates.template(lang, kind, part);
+    const write = (smsWithExposed: boolean) => renderStrict(name, text, buildView(input, { lang, timeZone, at, smsWithExposed }), { escape: stage1Escape[mediumOf(part)], partials });
     try {
-      const output = renderStrict(name, text, view, { escape: stage1Escape[mediumOf(part)], partials });
-      rendered[part] = part.endsWith('subject') ? output.replace(/\s+/g, ' ').trim() : output.trimEnd() + (part === 'sms' ? '' : '\n');
+      if (part === 'sms') {
+        // The fullest wording that fits the budget for every recipient (sms-fit.ts).
+        rendered[part] = fitSms([write(true).trimEnd(), write(false).trimEnd()], input, lang, timeZone, request.smsMaxSegments ?? defaultSmsSegments);
+        continue;
+      }
+      const output = write(true);
+      rendered[part] = part.endsWith('subject') ? output.replace(/\s+/g, ' ').trim() : output.trimEnd() + '\n';
     } catch (error) {
       if (error instanceof TemplateValueError) {
         throw new IncompleteDraftError([{ path: error.field, message: `used by the template ${error.template} but has no value` }]);

@@ -4,6 +4,7 @@ import { ValidationError } from '../http/errors.js';
 import { mediumOf } from './documents.js';
 import { codesOf, labelOf, type Language } from './labels.js';
 import { localTime } from './local-time.js';
+import { countSms, foldToGsm } from './sms.js';
 import { Context, escapeHtml, keepText, namesUsed, parseTemplate, renderTokens, TemplateValueError } from './strict-render.js';
 import { joinList } from './view-model.js';
 
@@ -89,7 +90,9 @@ export function compilePersonalMessage(
   const { lang } = draft;
   const compiled = Object.entries(draft.parts).map(([part, text]) => {
     const tokens = parseTemplate(text, personTags);
-    return { part, text, tokens, flat: flatten(tokens), config: { escape: mediumOf(part) === 'html' ? escapeHtml : keepText, tags: personTags } };
+    // A GSM-7 SMS stays GSM-7 for every person: their values are folded to its alphabet (sms.ts).
+    const escape = mediumOf(part) === 'html' ? escapeHtml : mediumOf(part) === 'sms' && countSms(text).encoding === 'GSM-7' ? (value: unknown) => foldToGsm(String(value)) : keepText;
+    return { part, text, tokens, flat: flatten(tokens), config: { escape, tags: personTags } };
   });
   const labels = new Map<string, string>();
   const labelFor = (code: string) => {

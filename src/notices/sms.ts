@@ -110,3 +110,40 @@ export function smsWarnings(count: SmsCount, maxSegments: number, lang: 'fr' | '
   }
   return warnings;
 }
+
+/**
+ * Typography that costs a GSM-7 message its alphabet for nothing: one em dash in an organisation's name
+ * ("Urssaf — Pajemploi") turns the whole SMS into UCS-2, 70 characters a segment instead of 160. Replaced
+ * by their plain equivalents in every SMS.
+ */
+const punctuation: Record<string, string> = {
+  '\u2014': '-', // em dash
+  '\u2013': '-', // en dash
+  '\u2011': '-', // non-breaking hyphen
+  '\u2019': "'",
+  '\u2018': "'",
+  '\u201c': '"',
+  '\u201d': '"',
+  '\u00ab': '"',
+  '\u00bb': '"',
+  '\u2026': '...',
+  '\u00a0': ' ',
+  '\u202f': ' ',
+  '\u2009': ' ',
+  '\u2022': '-',
+};
+
+/** French letters outside GSM 03.38 (é, è, à, ù, Ç are in it): folded only when the message would not fit otherwise. */
+const letters: Record<string, string> = {
+  â: 'a', ê: 'e', î: 'i', ô: 'o', û: 'u', ë: 'e', ï: 'i', ÿ: 'y', ç: 'c', œ: 'oe', æ: 'ae',
+  À: 'A', Â: 'A', È: 'E', Ê: 'E', Ë: 'E', Î: 'I', Ï: 'I', Ô: 'O', Û: 'U', Ù: 'U', Œ: 'OE',
+  á: 'a', í: 'i', ó: 'o', ú: 'u', Á: 'A', Í: 'I', Ó: 'O', Ú: 'U',
+};
+
+const replaceWith = (table: Record<string, string>) => {
+  const pattern = new RegExp(`[${Object.keys(table).join('')}]`, 'g');
+  return (text: string) => text.replace(pattern, (char) => table[char] ?? char);
+};
+
+export const foldPunctuation = replaceWith(punctuation);
+export const foldToGsm = replaceWith({ ...punctuation, ...letters });

@@ -1,7 +1,8 @@
 import { isLate, notificationDelayMs } from './completeness.js';
 import type { DraftInput } from './draft-input.js';
-import { countBand, labelOf, labelsFor, type CodeList, type Language } from './labels.js';
-import { formatCount, formatLocal } from './local-time.js';
+import { labelOf, labelsFor, type CodeList, type Language } from './labels.js';
+import { formatLocal } from './local-time.js';
+import { assessmentView, measuresView, peopleSummary, peopleView, smsView } from './view-parts.js';
 
 export interface ViewOptions {
   lang: Language;
@@ -9,6 +10,8 @@ export interface ViewOptions {
   timeZone: string;
   /** When the draft is written (the injected clock): decides lateness. */
   at: Date;
+  /** SMS only: list the person's exposed categories (dropped when the message would not fit its budget). */
+  smsWithExposed?: boolean;
 }
 
 /**
@@ -41,7 +44,7 @@ export function buildView(input: DraftInput, options: ViewOptions) {
       website: organisation.website,
       noticeUrl: organisation.noticeUrl,
     },
-    dpo: dpo ? { ...dpo, contactLine: [dpo.email, dpo.phone].filter(Boolean).join(' · ') } : undefined,
+    dpo: dpo ? dpoView(dpo) : undefined,
     breach: {
       id: breach.id,
       reference: breach.reference ?? breach.id,
@@ -51,6 +54,7 @@ export function buildView(input: DraftInput, options: ViewOptions) {
       origins: orUnknown(list('origins', breach.origins)),
       originOther: breach.originOther,
       causes: orUnknown(list('causes', breach.causes)),
+      causeOther: breach.causeOther,
       awareAt: when(breach.awareAt),
       dueAt: formatLocal(new Date(Date.parse(breach.awareAt) + notificationDelayMs), timeZone, lang),
       discoveredAt: when(breach.discoveredAt),
@@ -62,35 +66,28 @@ export function buildView(input: DraftInput, options: ViewOptions) {
       timeline: breach.timeline
         .slice()
         .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
-        .map((event) => ({ at: formatLocal(event.at, timeZone, lang), label: event.label })),
+        .map((event) => ({ at: formatLocal(event.at, timeZone, lang), label: event.labels?.[lang] ?? event.label })),
       hasTimeline: breach.timeline.length > 0,
       personCategories: orUnknown(list('personCategories', breach.personCategories)),
-      people: breach.people
-        ? {
-            count: formatCount(breach.people.count, lang),
-            exact: breach.people.exact,
-            band: countBand(lang, breach.people.count),
-            directlyIdentifiable: yesNo(breach.people.directlyIdentifiable),
-          }
-        : undefined,
-      recordCount: breach.recordCount === undefined ? labels.unknown : formatCount(breach.recordCount, lang),
+      personCategoriesOther: breach.personCategoriesOther,
+      people: peopleView(breach.people, lang),
+      // Plain digits: the CNIL's online form takes them in numeric fields.
+      recordCount: breach.recordCount === undefined ? labels.unknown : String(breach.recordCount),
       dataCategories: orUnknown(list('dataCategories', breach.dataCategories)),
+      dataCategoriesOther: breach.dataCategoriesOther,
       dataForPeople,
       dataForPeopleList: joinList(dataForPeople, lang),
       dataMedia: orUnknown(list('dataMedia', breach.dataMedia)),
       consequences: list('consequences', breach.consequences),
       consequencesForPeople: list('consequencesForPeople', breach.consequences),
       consequencesDetail: breach.consequencesDetail,
-      measures: {
-        immediate: orUnknown(breach.measures.immediate),
-        mediumTerm: orUnknown(breach.measures.mediumTerm),
-        longTerm: orUnknown(breach.measures.longTerm),
-        all: [...breach.measures.immediate, ...breach.measures.mediumTerm, ...breach.measures.longTerm],
-      },
+      measures: measuresView(breach.measures, labels.noneYet),
+      peopleSummary: peopleSummary(breach, lang),
       adviceToPeople: breach.adviceToPeople,
       hasAdvice: breach.adviceToPeople.length > 0,
       hasProcessors: breach.processors.length > 0,
-      processorsAnswer: yesNo(breach.processors.length > 0),
+      // Unknown is not no: without an answer the form says « Ne sait pas pour l'instant ».
+      processorsAnswer: yesNo(breach.processorsInvolved ?? (breach.processors.length > 0 ? true : undefined)),
       processors: breach.processors.map((processor) => ({ name: processor.name, contact: processor.contact ?? labels.notProvided })),
       peopleInformed: labelOf(lang, 'peopleInformed', breach.peopleInformed),
       peopleInformedJustification: breach.peopleInformedJustification,
@@ -104,6 +101,8 @@ export function buildView(input: DraftInput, options: ViewOptions) {
       personCategoriesText: orUnknown(list('personCategories', breach.personCategories)).join(', '),
       dataCategoriesText: orUnknown(list('dataCategories', breach.dataCategories)).join(', '),
     },
+    ...assessmentView(input, lang, timeZone),
+    sms: smsView(breach, lang, options.smsWithExposed ?? true),
     notificationType: labels.values.notificationType,
     initialNotification: input.initialNotification
       ? {
@@ -116,6 +115,16 @@ export function buildView(input: DraftInput, options: ViewOptions) {
 }
 
 export type DraftView = ReturnType<typeof buildView>;
+
+/**
+ * The DPO or contact point, said once: "Name, e-mail, phone" without repeating a value (VIGIE_DPO_CONTACT
+ * given as an e-mail alone makes the e-mail the name). `contactLine` keeps what follows the name.
+ */
+function dpoView(dpo: NonNullable<DraftInput['dpo']>) {
+  const after = [dpo.email, dpo.phone].filter((value): value is string => Boolean(value) && value !== dpo.name);
+  const line = [dpo.name, ...after, dpo.address].filter((value): value is string => Boolean(value)).join(', ');
+  return { ...dpo, contactLine: after.join(' · '), line };
+}
 
 /** « a, b et c » / "a, b and c". */
 export function joinList(items: string[], lang: Language): string {

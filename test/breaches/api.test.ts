@@ -64,7 +64,7 @@ describe.each(engines())('breach register API on %s', (engine) => {
 
     const document = await call('GET', `/breaches/${id}/document?format=md`, ['auditor']);
     expect(document.type).toContain('text/markdown');
-    expect(document.body).toContain('| 2020-03-31 11:45 +02:00 → 2020-03-31 15:15 +02:00 | Maintenance site');
+    expect(document.body).toContain('| 2020-03-31 11:45 +02:00 → 2020-03-31 15:15 +02:00 | Mise en maintenance (tout le site) : Données');
     expect(document.body).toContain('Données de la mauvaise personne affichées sur le portail du client');
     const html = await call('GET', `/breaches/${id}/document?format=html`, ['dpo']);
     expect(html.body).toContain('<td>2020-03-31 11:45 +02:00 → 2020-03-31 15:15 +02:00</td>');

@@ -68,7 +68,7 @@ describe.each(modes)('vigie breach (command line, through the $via, $engine)', (
     const input = join(dir, 'assessment.json');
     await writeFile(input, JSON.stringify({ dataCategories: ['contact'], easeOfIdentification: 'maximum', confidentiality: 'unknown-recipients', malicious: true, unintelligible: true }));
     const assessed = await run('breach', 'assess', id, '--input', input);
-    expect(assessed.out).toContain('SE = 1 × 1 + 1 = 2 (medium)');
+    expect(assessed.out).toContain('SE = 1 × 1 + 0.5 = 1.5 (low)');
     expect(assessed.out).toContain('Do not notify');
     const refused = await run('breach', 'decide', id, '--authority', 'not-notify', '--people', 'not-inform', '--justification', 'non');
     expect(refused.code).toBe(1);
@@ -79,7 +79,8 @@ describe.each(modes)('vigie breach (command line, through the $via, $engine)', (
     const shown = await run('breach', 'show', id);
     // Who acted: the command line's user, or the API token's holder.
     expect(shown.out).toContain(`| 2026-03-27 18:30 +01:00 | Comptes révoqués | ${mode.via === 'database' ? 'cli:dora' : 'dora'} |`);
-    expect(shown.out).toContain('not-required');
+    expect(shown.out).toContain('non requis (décision de ne pas notifier)');
+    expect(shown.out).not.toContain('not-required');
     const listed = await run('breach', 'list');
     expect(listed.out).toMatch(new RegExp(`${id}\\s+open\\s+GDPR 2026-03-30 17:00 \\+02:00 not-required`));
     const csv = await run('breach', 'export', '--format', 'csv');

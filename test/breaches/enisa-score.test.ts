@@ -78,4 +78,28 @@ describe('ENISA severity: SE = DPC × EI + CB', () => {
     expect(many.score).toBe(few.score);
     expect(score({ dataCategories: ['contact'], easeOfIdentification: 'maximum' }).flags.manyPeople).toBeNull();
   });
+
+  it('ENISA’s context adjustments move the DPC both ways within 1–4, each with its written justification', () => {
+    const adjusted = score({
+      dataCategories: ['contact'],
+      easeOfIdentification: 'maximum',
+      dpcAdjustments: [{ code: 'sensitive-inference', justification: 'Patient list of a specialised clinic' }],
+    });
+    expect(adjusted).toMatchObject({ dpcBase: 1, dpc: 3, adjustments: [{ code: 'sensitive-inference', from: 1, to: 3, automatic: false }] });
+    expect(adjusted.dpcJustification).toBe('Patient list of a specialised clinic');
+    const lowered = score({ dataCategories: ['health'], easeOfIdentification: 'maximum', dpcAdjustments: [{ code: 'no-insight', justification: 'A dietary preference, no diagnosis' }] });
+    expect(lowered).toMatchObject({ dpcBase: 4, dpc: 2, score: 2 });
+    // Never below 1 nor above 4.
+    expect(score({ dataCategories: ['contact'], easeOfIdentification: 'maximum', dpcAdjustments: [{ code: 'inaccurate', justification: 'Addresses known to be outdated' }] }).dpc).toBe(1);
+    expect(score({ dataCategories: ['financial'], easeOfIdentification: 'maximum', dpcAdjustments: [{ code: 'safety-critical', justification: 'Addresses of protected persons' }, { code: 'profiling', justification: 'Years of statements' }] }).dpc).toBe(4);
+    expect(() => score({ dataCategories: ['contact'], easeOfIdentification: 'maximum', dpcAdjustments: [{ code: 'profiling', justification: 'short' }] })).toThrow(/dpcAdjustments\.0\.justification/);
+    expect(() => riskInput.parse({ easeOfIdentification: 'maximum', dpcAdjustments: [{ code: 'made-up', justification: 'Something long enough' }] })).toThrow();
+  });
+
+  it('circumstances are scored as ENISA’s elements: the recipients, unintelligible data, a restore time', () => {
+    const unintelligible = score({ dataCategories: ['health'], easeOfIdentification: 'maximum', recipients: 'unknown', unintelligible: true });
+    expect(unintelligible.elements.confidentiality).toMatchObject({ code: 'exposed', value: 0, before: 'unknown-recipients' });
+    expect(score({ dataCategories: ['contact'], easeOfIdentification: 'maximum', recipients: 'public' }).elements.confidentiality).toMatchObject({ code: 'unknown-recipients', value: 0.5 });
+    expect(score({ dataCategories: ['contact'], easeOfIdentification: 'maximum', restoreHours: 48 }).elements.availability).toMatchObject({ code: 'temporary', value: 0.25 });
+  });
 });

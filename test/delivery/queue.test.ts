@@ -45,7 +45,7 @@ describe.each(engines())('delivery queue on %s', (engine) => {
     const { ctx, campaign, queued } = await setup(250);
     expect(queued).toBe(250);
     const row = await t.db.selectFrom('delivery_message').selectAll().where('campaign_id', '=', campaign.id).orderBy('person_id').executeTakeFirstOrThrow();
-    expect(row.body).toBe('Bonjour Personne 0, le 20/11/2026 vos données (vos coordonnées (adresse, téléphone, courriel) et votre numéro de sécurité sociale) ont pu être vues. Infos: exemple.fr/incident');
+    expect(row.body).toBe('Bonjour Personne 0, le 20/11/2026 vos données (des éléments de vos coordonnées et votre numéro de sécurité sociale) ont pu être vues. Infos: exemple.fr/incident');
     expect(row.carrier).toBe('carrier-a');
     const { transport, sent } = recordingTransport();
     expect(await drain(ctx, [transport])).toBe(0);

@@ -105,8 +105,8 @@ describe.each(engines())('the public maintenance message, and windows recorded a
     const record = await getBreach(database.db, breachId, { config: instance.config, now: clock.now() });
     const maintenance = record.timeline.filter((entry) => entry.source === `maintenance:${window.id}`);
     expect(maintenance.map((entry) => [entry.kind, entry.at.toISOString(), entry.actor, entry.summary])).toEqual([
-      ['maintenance', '2020-03-31T09:45:00.000Z', 'sam', 'Maintenance site: Maintenance du 31 mars, saisie après coup (enregistrée après coup le 2020-04-02 10:00 +02:00 par sam)'],
-      ['maintenance-ended', '2020-03-31T13:15:00.000Z', 'sam', 'Fin de maintenance site'],
+      ['maintenance', '2020-03-31T09:45:00.000Z', 'sam', 'Mise en maintenance (tout le site) : Maintenance du 31 mars, saisie après coup (enregistrée après coup le 2020-04-02 10:00 +02:00 par sam)'],
+      ['maintenance-ended', '2020-03-31T13:15:00.000Z', 'sam', 'Fin de la maintenance (tout le site)'],
     ]);
     // It cannot be ended again.
     expect((await api(`/windows/${window.id}/end`, json({ reason: 'again' }))).status).toBe(409);

@@ -33,9 +33,10 @@ describe('vigie draft', () => {
   it('previews an SMS notice from a facts file, with its encoding and segments, without a database', async () => {
     const { code, out } = await vigie(['draft', 'preview', '--kind', 'notice', '--channel', 'sms', '--input', facts], env);
     expect(code).toBe(0);
-    expect(out).toContain('──── sms ────\nUrssaf — Pajemploi : le 31/03/2020, des informations vous concernant');
-    expect(out).toMatch(/SMS: UCS-2, \d+ characters, \d+ units, 3 segment\(s\) of 67/);
-    expect(out).toContain('warning: Encodage UCS-2 (70 caractères par SMS) à cause de : —');
+    expect(out).toContain('──── sms ────\nUrssaf - Pajemploi : le 31/03/2020, des informations vous concernant');
+    // The em dash of « Urssaf — Pajemploi » used to turn the SMS into UCS-2 (3 segments of 67): it is folded.
+    expect(out).toMatch(/SMS: GSM-7, \d+ characters, \d+ septets, [12] segment\(s\) of 1[56]\d/);
+    expect(out).not.toContain('UCS-2');
   });
 
   it('writes a CNIL draft with --dry-run, and names the missing fields when facts are incomplete', async () => {

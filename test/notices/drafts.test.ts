@@ -74,7 +74,7 @@ describe.each(engines())('drafts as documents (%s)', (engine) => {
 
     const render = await approvedMessageRenderer(deps, draft.id);
     const message = toRenderedMessage(render(person));
-    expect(message.text).toMatch(/^Urssaf — Pajemploi : le 31\/03\/2020, des informations/);
+    expect(message.text).toMatch(/^Urssaf - Pajemploi : le 31\/03\/2020, des informations/);
     // Without per-person detail, the breach's own categories and dates stand in.
     expect(render({ name: 'Dominique' }).sms).toContain('le 31/03/2020');
 

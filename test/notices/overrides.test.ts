@@ -36,6 +36,17 @@ describe('an organisation’s template directory (VIGIE_TEMPLATES_DIR)', () => {
     expect((await preview('sms', 'en')).parts.sms).toContain('may have been shown to another user');
   });
 
+  it('stops start-up when an organisation’s HTML template turns escaping off with {{{…}}}', async () => {
+    const unsafe = await mkdtemp(join(tmpdir(), 'vigie-templates-unsafe-'));
+    try {
+      await mkdir(join(unsafe, 'drafts/fr'), { recursive: true });
+      await writeFile(join(unsafe, 'drafts/fr/notice.email-html.mustache'), '<p>{{{breach.summary}}}</p>\n');
+      await expect(loadTemplateOverrides(unsafe)).rejects.toThrow('configuration error: VIGIE_TEMPLATES_DIR: drafts/fr/notice.email-html.mustache writes {{{breach.summary}}} unescaped');
+    } finally {
+      await rm(unsafe, { recursive: true, force: true });
+    }
+  });
+
   it('stops start-up with a message naming the setting when the directory is missing', async () => {
     await expect(loadTemplateOverrides(join(dir, 'nope'))).rejects.toThrow('VIGIE_TEMPLATES_DIR is not a readable directory');
   });

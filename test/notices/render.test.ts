@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/http/errors.js';
 import { IncompleteDraftError } from '../../src/notices/completeness.js';
+import type { DraftInputIn } from '../../src/notices/draft-input.js';
 import { channelParts, draftKinds } from '../../src/notices/documents.js';
-import { formatCount } from '../../src/notices/local-time.js';
 import { renderDraft, type RenderRequest } from '../../src/notices/render-draft.js';
 import { compilePersonalMessage } from '../../src/notices/render-personal.js';
-import { createTemplateSet, defaultTemplateSet } from '../../src/notices/template-set.js';
+import { createTemplateSet, defaultTemplateSet, unescapedHtml, UnsafeTemplateError } from '../../src/notices/template-set.js';
 import { pajemploiInput, pajemploiPeople, sameDay } from './fixtures.js';
 
 const request = (overrides: Partial<RenderRequest> = {}): RenderRequest => ({
@@ -39,11 +39,13 @@ describe('the CNIL notification draft of the Pajemploi breach (31 March 2020)', 
     expect(form).toContain('Perte de la confidentialité');
     expect(form).toContain('cache) mal configuré');
     expect(form).toMatch(/Catégories de personnes :\n {2}- Utilisateurs/);
-    expect(form).toContain(`Nombre de personnes concernées : ${formatCount(pajemploiPeople, 'fr')} (Nombre exact`);
-    expect(form).toContain('Tranche : 301 à 5000');
+    // Plain digits for the form's numeric field (no narrow no-break space), and where the number comes from.
+    expect(form).toContain(`Nombre (éventuellement approximatif) de personnes concernées : ${pajemploiPeople}\n  - Origine du nombre : décompte des personnes recensées au registre, adopté par le DPO`);
+    expect(form).not.toContain('\u202f');
+    expect(form).toContain('  - Tranche : 301 à 5000');
     expect(form).toContain('Nombre approximatif d\'enregistrements : Ne sait pas pour l\'instant');
     // (b) DPO contact
-    expect(form).toContain('Délégué à la protection des données (DPO) : DPO de l’Acoss, dpo@acoss.example');
+    expect(form).toContain('Délégué à la protection des données (DPO) : DPO de l’Acoss, dpo@acoss.example, +33 1 00 00 00 00\n');
     // (c) likely consequences; (d) measures
     expect(form).toMatch(/## Conséquences probables[\s\S]*- Perte de contrôle sur leurs données\n {2}- Fraude/);
     expect(form).toMatch(/Mesures immédiates :\n {2}- Mise en maintenance du site de 11:45 à 15:15/);
@@ -66,12 +68,14 @@ describe('the CNIL notification draft of the Pajemploi breach (31 March 2020)', 
     // A label ending a line is followed by its list.
     expect(form).not.toMatch(/ : *\n(?! {2}- )/);
     expect(form).not.toContain('Motifs du retard');
+    // The 72-hour deadline is always shown, not only when late.
+    expect(form).toContain('Échéance des 72 heures : 03/04/2020 10:30 (UTC+02:00)');
   });
 
   it('is written in English from the same data, with English labels', () => {
     const en = renderDraft(defaultTemplateSet, request({ lang: 'en' })).parts.form!;
     expect(en).toContain('Origins of the incident:\n  - Data of the wrong person shown on the customer portal');
-    expect(en).toContain('Number of people concerned: 2,187 (Exact number');
+    expect(en).toContain('Number (possibly approximate) of people concerned: 2187\n  - Where the number comes from: count of the people listed in the register, adopted by the DPO');
     expect(en).toContain('2020-03-31 11:45 (UTC+02:00) — Site mis en maintenance');
   });
 });
@@ -163,7 +167,7 @@ describe('escaping per medium', () => {
 
   it('escapes breach facts in HTML, and a fact cannot smuggle in a person placeholder', () => {
     const input = pajemploiInput((draft) => {
-      draft.breach.summary = 'Cache <b>mal</b> configuré ; [[person.name]] & co';
+      draft.breach.summaryForPeople = 'Cache <b>mal</b> configuré ; [[person.name]] & co';
     });
     const email = renderDraft(defaultTemplateSet, request({ kind: 'notice', channel: 'email', input }));
     const parts = compilePersonalMessage(email, 'Europe/Paris')(camille);
@@ -174,7 +178,7 @@ describe('escaping per medium', () => {
   it('tells the person what of theirs was exposed and when, in local time', () => {
     const email = renderDraft(defaultTemplateSet, request({ kind: 'notice', channel: 'email' }));
     const text = compilePersonalMessage(email, 'Europe/Paris')({ ...camille, lastExposedAt: '2020-03-31T09:40:00Z' })['email-text']!;
-    expect(text).toContain('votre état civil (nom, prénom, date de naissance) et des informations financières');
+    expect(text).toContain('des éléments de votre état civil et des informations financières');
     expect(text).toContain('Quand : 31/03/2020 09:02 (UTC+02:00) – 31/03/2020 11:40 (UTC+02:00).');
   });
 
@@ -199,12 +203,96 @@ describe('an organisation’s own templates', () => {
   it('override the default without touching code', () => {
     const templates = createTemplateSet({ 'drafts/fr/notice.sms.mustache': '{{organisation.name}} : incident. Infos {{organisation.noticeUrl}} [[person.name]]\n' });
     const draft = renderDraft(templates, request({ kind: 'notice', channel: 'sms' }));
-    expect(draft.parts.sms).toBe('Urssaf — Pajemploi : incident. Infos https://pajemploi.example/incident [[person.name]]');
+    // The em dash of the organisation's name is folded: the SMS stays GSM-7.
+    expect(draft.parts.sms).toBe('Urssaf - Pajemploi : incident. Infos https://pajemploi.example/incident [[person.name]]');
     expect(renderDraft(defaultTemplateSet, request({ kind: 'notice', channel: 'sms' })).parts.sms).toContain('ont pu s\'afficher');
   });
 
   it('are held to the same rule: a value the data lacks is named, never printed empty', () => {
     const templates = createTemplateSet({ 'drafts/fr/notice.sms.mustache': '{{organisation.name}} ({{organisation.website}}) {{organisation.noticeUrl}}' });
     expect(missingOf(() => renderDraft(templates, request({ kind: 'notice', channel: 'sms' })))).toEqual(['organisation.website']);
+  });
+});
+
+describe('the CNIL draft says what the DPO entered, no more, no less (issue 16)', () => {
+  const form = (change: (draft: DraftInputIn) => void) => renderDraft(defaultTemplateSet, request({ input: pajemploiInput(change) })).parts.form!;
+
+  it('the "other" precisions of cause, people and data categories reach the draft', () => {
+    const text = form((draft) => {
+      Object.assign(draft.breach, {
+        causes: ['other'],
+        causeOther: 'Procédure de mise en production contournée',
+        personCategories: ['other'],
+        personCategoriesOther: 'Parents employeurs',
+        dataCategories: ['other'],
+        dataCategoriesOther: 'Numéro de dossier Pajemploi',
+      });
+    });
+    expect(text).toContain('  - Autre\n- Précision : Procédure de mise en production contournée');
+    expect(text).toContain('  - Autres\n- Précision : Parents employeurs');
+    expect(text).toContain('- Précision : Numéro de dossier Pajemploi');
+  });
+
+  it('unknown processors are « Ne sait pas pour l’instant », not « Non »', () => {
+    expect(form(() => {})).toContain("Existence de sous-traitant(s) concerné(s) : Ne sait pas pour l'instant");
+    expect(form((draft) => void (draft.breach.processorsInvolved = false))).toContain('Existence de sous-traitant(s) concerné(s) : Non');
+    expect(form((draft) => void (draft.breach.processors = [{ name: 'Hébergeur' }]))).toContain('Existence de sous-traitant(s) concerné(s) : Oui\n  - Hébergeur');
+  });
+
+  it('numbers for the form’s numeric fields are plain digits', () => {
+    const text = form((draft) => void Object.assign(draft.breach, { recordCount: 1_234_567, people: { count: 30_000 } }));
+    expect(text).toContain("Nombre approximatif d'enregistrements : 1234567\n");
+    expect(text).toContain('de personnes concernées : 30000\n');
+    expect(text).not.toMatch(/\d[\u202f\u00a0]\d/);
+  });
+
+  it('the DPO line gives each value once', () => {
+    expect(form((draft) => void (draft.dpo = { name: 'dpo@acoss.example', email: 'dpo@acoss.example', phone: '01 23 45 67 89' }))).toContain('(DPO) : dpo@acoss.example, 01 23 45 67 89\n');
+  });
+
+  it('shows the recommendation and the decision with its departure and justification', () => {
+    const text = form((draft) => {
+      draft.assessment = { at: '2020-03-31T14:00:00Z', actor: 'dpo', score: 3.25, band: 'high', authority: 'notify', people: 'inform', summary: { fr: 'Notifier la CNIL. Informer les personnes concernées sans délai.', en: 'x' } };
+      draft.decision = { at: '2020-03-31T15:00:00Z', actor: 'dpo', authority: 'notify', people: 'public-communication', justification: 'Adresses inconnues', departures: [{ field: 'people', advised: 'inform', decided: 'public-communication' }] };
+    });
+    expect(text).toContain('- Recommandation de Vigie (évaluation du 31/03/2020 16:00 (UTC+02:00)) : Notifier la CNIL. Informer les personnes concernées sans délai.\n- Sévérité (méthode ENISA) : 3,25 (Élevée)');
+    expect(text).toContain('- Décision du DPO (dpo, 31/03/2020 17:00 (UTC+02:00)) : Notifier la CNIL ; Communication publique\n- Écart avec la recommandation :\n  - personnes — recommandé : Informer les personnes ; décidé : Communication publique\n- Justification : Adresses inconnues');
+  });
+});
+
+describe('messages to people (issue 16)', () => {
+  const text = (input = pajemploiInput()) => compilePersonalMessage(renderDraft(defaultTemplateSet, request({ kind: 'notice', channel: 'email', input })), 'Europe/Paris')(camille)['email-text']!;
+
+  it('separate what was done from what is planned', () => {
+    const body = text();
+    expect(body).toContain('Ce que nous avons fait\n- Mise en maintenance du site de 11:45 à 15:15\n- Correction de la configuration du cache\n\nCe que nous allons faire\n- Contrôle automatique');
+    expect(body.indexOf('Contrôle automatique')).toBeGreaterThan(body.indexOf('Ce que nous allons faire'));
+  });
+
+  it('tell people what happened in plain words, not the CNIL’s summary; the DPO’s own words when given', () => {
+    const body = text();
+    expect(body).not.toContain('système de stockage temporaire (cache) mal configuré');
+    expect(body).toContain("Ce qui s'est passé\nÀ la suite d'une erreur technique sur notre service en ligne, des informations vous concernant ont pu être affichées à un autre utilisateur du service.");
+    const own = text(pajemploiInput((draft) => void (draft.breach.summaryForPeople = 'Le 31 mars, une erreur de notre part a montré vos informations à un autre parent.')));
+    expect(own).toContain("Ce qui s'est passé\nLe 31 mars, une erreur de notre part a montré vos informations à un autre parent.");
+  });
+
+  it('name only what the person’s own exposure contained, without examples it may not have held', () => {
+    const only = compilePersonalMessage(renderDraft(defaultTemplateSet, request({ kind: 'notice', channel: 'email' })), 'Europe/Paris')({ ...camille, exposed: ['financial'] })['email-text']!;
+    expect(only).toContain("Informations vous concernant touchées par l'incident : des informations financières.");
+    const concerns = only.slice(only.indexOf('Ce qui vous concerne'), only.indexOf('Conséquences possibles'));
+    expect(concerns).not.toMatch(/bancaires|salaire|date de naissance|état civil/);
+  });
+});
+
+describe('templates that turn HTML escaping off are refused when they are loaded', () => {
+  it('{{{…}}} or {{& …}} in an HTML part, or in a partial an HTML part includes; text parts may', () => {
+    expect(() => createTemplateSet({ 'drafts/fr/notice.email-html.mustache': '<p>{{{breach.summary}}}</p>' })).toThrow(/drafts\/fr\/notice\.email-html\.mustache writes \{\{\{breach\.summary\}\}\} unescaped/);
+    expect(() => createTemplateSet({ 'drafts/en/apology.email-html.mustache': '<p>{{& organisation.name}}</p>' })).toThrow(UnsafeTemplateError);
+    expect(() =>
+      createTemplateSet({ 'drafts/fr/notice.email-html.mustache': '<div>{{> footer}}</div>', 'drafts/fr/partials/footer.mustache': '{{{dpo.line}}}' }),
+    ).toThrow(/partials\/footer\.mustache \(included by drafts\/fr\/notice\.email-html\.mustache\)/);
+    expect(() => createTemplateSet({ 'drafts/fr/notice.email-text.mustache': '{{{breach.summary}}}' })).not.toThrow();
+    expect(unescapedHtml({})).toEqual([]);
   });
 });

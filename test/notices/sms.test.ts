@@ -48,12 +48,58 @@ describe('SMS length, encoding and segments', () => {
     expect(smsWarnings(countSms('être'), 3, 'en')).toEqual(['UCS-2 encoding (70 characters per SMS) because of: ê']);
   });
 
-  it('keeps the default French SMS notice in GSM-7, in one SMS', () => {
+  it('builds the default French SMS from the facts, in GSM-7, within its budget for every recipient', () => {
     const input = pajemploiInput((draft) => {
       draft.organisation.name = 'Pajemploi';
     });
-    const draft = renderDraft(defaultTemplateSet, { kind: 'notice', channel: 'sms', lang: 'fr', input, timeZone: 'Europe/Paris', at: sameDay });
-    const sms = compilePersonalMessage(draft, 'Europe/Paris')({ name: 'Camille', exposed: ['contact'], firstExposedAt: '2020-03-31T07:00:00Z' }).sms!;
-    expect(countSms(sms)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
+    const render = (smsMaxSegments: number) => renderDraft(defaultTemplateSet, { kind: 'notice', channel: 'sms', lang: 'fr', input, timeZone: 'Europe/Paris', at: sameDay, smsMaxSegments });
+    const send = (draft: ReturnType<typeof render>, exposed: string[]) => compilePersonalMessage(draft, 'Europe/Paris')({ name: 'Camille', exposed, firstExposedAt: '2020-03-31T07:00:00Z' }).sms!;
+    // Budget of 3: the person's own categories are listed.
+    const full = send(render(3), ['civil-status', 'contact', 'financial']);
+    expect(full).toContain('ont pu s\'afficher chez un autre usager (des éléments de votre état civil');
+    expect(countSms(full)).toMatchObject({ encoding: 'GSM-7' });
+    expect(countSms(full).segments).toBeLessThanOrEqual(3);
+    // Budget of 1: the list is dropped so that the longest message still fits one SMS.
+    const short = send(render(1), ['civil-status', 'contact', 'financial']);
+    expect(short).toBe('Pajemploi : le 31/03/2020, des informations vous concernant ont pu s\'afficher chez un autre usager. Conseils et contact : https://pajemploi.example/incident');
+    expect(countSms(short)).toMatchObject({ encoding: 'GSM-7', segments: 1 });
+  });
+
+  it('words the SMS from the breach’s origin, not a fixed sentence', () => {
+    const sms = (origins: string[], natures = ['confidentiality']) =>
+      renderDraft(defaultTemplateSet, {
+        kind: 'notice',
+        channel: 'sms',
+        lang: 'fr',
+        input: pajemploiInput((draft) => void Object.assign(draft.breach, { origins, natures })),
+        timeZone: 'Europe/Paris',
+        at: sameDay,
+      }).parts.sms!;
+    expect(sms(['wrong-recipient'])).toContain('ont été envoyées par erreur à une autre personne');
+    expect(sms(['hacking'])).toContain('exposées lors d\'une attaque informatique');
+    expect(sms([], ['availability'])).toContain('temporairement inaccessibles');
+    expect(sms(['wrong-recipient'])).not.toContain('chez un autre usager');
+  });
+
+  it('an em dash in the organisation’s name no longer turns the SMS into UCS-2; other French letters fold only to fit', () => {
+    const render = (name: string, smsMaxSegments = 3) =>
+      renderDraft(defaultTemplateSet, {
+        kind: 'notice',
+        channel: 'sms',
+        lang: 'fr',
+        input: pajemploiInput((draft) => void (draft.organisation.name = name)),
+        timeZone: 'Europe/Paris',
+        at: sameDay,
+        smsMaxSegments,
+      }).parts.sms!;
+    const dash = render('Urssaf — Pajemploi');
+    expect(dash.startsWith('Urssaf - Pajemploi : ')).toBe(true);
+    expect(countSms(dash).encoding).toBe('GSM-7');
+    // ê is kept when the UCS-2 message still fits the budget, folded when it would not.
+    expect(render('Crèche Forêt', 3)).toContain('Forêt');
+    expect(render('Crèche Forêt', 1)).toContain('Crèche Foret');
+    // A GSM-7 draft stays GSM-7 for each person: their values are folded too.
+    const draft = { lang: 'fr' as const, parts: { sms: 'Bonjour [[person.name]], infos : x' } };
+    expect(countSms(compilePersonalMessage(draft, 'Europe/Paris')({ name: 'François Lefèvre—Rô', exposed: ['contact'], firstExposedAt: '2020-03-31T07:00:00Z' }).sms!).encoding).toBe('GSM-7');
   });
 });

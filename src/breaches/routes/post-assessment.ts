@@ -8,7 +8,8 @@ const route = defineRoute({
   path: '/breaches/{id}/assessments',
   tags: ['breaches'],
   summary: 'Score the breach (ENISA) and get the recommendation on notifying, factor by factor',
-  description: 'Data and people categories and the count default to the register. A DPC moved from its base needs dpcJustification.',
+  description:
+    'Every field left out is read from the register (the answer lists them in fromRegister). The DPC moves by ENISA context adjustments (dpcAdjustments), each with its justification, or is stated with dpcJustification. Method: docs/assessment.md.',
   access: { roles: writeRoles },
   request: { params: idParams, body: jsonBody(assessBody) },
   responses: { 201: jsonResponse('The score and the recommendation') },

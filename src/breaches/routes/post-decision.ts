@@ -8,10 +8,15 @@ const route = defineRoute({
   method: 'post',
   path: '/breaches/{id}/decisions',
   tags: ['breaches'],
-  summary: 'Record the decision on notifying the CNIL and informing people (not notifying needs a justification)',
+  summary: 'Record the decision on notifying the CNIL and informing people (not notifying, or departing from the recommendation, needs a justification)',
   access: { roles: writeRoles },
   request: { params: idParams, body: jsonBody(decideBody) },
-  responses: { 201: jsonResponse('The decision', z.object({ id: z.string() })) },
+  responses: {
+    201: jsonResponse(
+      'The decision, and where it departs from the latest recommendation',
+      z.object({ id: z.string(), departures: z.array(z.object({ field: z.enum(['authority', 'people']), advised: z.string(), decided: z.string() })) }),
+    ),
+  },
 });
 
 export function registerPostDecision(app: App): void {

@@ -11,6 +11,7 @@ import * as maintenancePublicMessage from './20261204100000_maintenance_public_m
 import * as breachRegister from './20261123210000_breach_register.js';
 import * as noticeDrafts from './20261123220000_notice_drafts.js';
 import * as consoleSessions from './20261204090000_console_sessions.js';
+import * as decisionRecommendation from './20261204110000_decision_recommendation.js';
 
 /**
  * Every migration, by timestamped name. A static list because bundlers and Workers have no file system
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '20261203030000_access_log_in_batches': accessLogInBatches,
   '20261204090000_console_sessions': consoleSessions,
   '20261204100000_maintenance_public_message': maintenancePublicMessage,
+  '20261204110000_decision_recommendation': decisionRecommendation,
 };

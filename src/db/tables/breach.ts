@@ -58,6 +58,9 @@ export interface BreachDecisionTable {
   people: 'inform' | 'not-inform' | 'public-communication' | 'undetermined';
   justification: string;
   delay_reasons: string | null;
+  /** The assessment whose recommendation the decision answered, and that advice as it stood (null before it existed). */
+  assessment_id: string | null;
+  recommendation: unknown;
 }
 
 export interface BreachFilingTable {

@@ -23,7 +23,7 @@ export function registerPostPreview(app: App): void {
   app.openapi(route, (c) => {
     const deps = c.var.deps;
     const request = c.req.valid('json');
-    const draft = renderDraft(templatesOf(deps), { ...request, timeZone: deps.config.timeZone, at: deps.clock.now() });
+    const draft = renderDraft(templatesOf(deps), { ...request, timeZone: deps.config.timeZone, at: deps.clock.now(), smsMaxSegments: deps.config.notices.smsMaxSegments });
     const preview = previewDraft(draft, { timeZone: deps.config.timeZone, smsMaxSegments: deps.config.notices.smsMaxSegments, person: request.person, source: request.input });
     return c.json(preview as never, 200);
   });
