@@ -12,7 +12,6 @@
  * BENCH_AUDIT_ROWS (1000000; the issue's figure is 10000000), BENCH_AUDIT_ONLY (route, gateway or generator:
  * one part alone).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,10 +24,10 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import { createNodeAuditCrypto } from '../src/entry/node-audit-crypto.js';
 import { benchTokens } from './audit-tokens.js';
 import { cpuAccounting, postgresCpuMs, treeCpuMs } from './process-cpu.js';
+import { median, nginxConfig, start, waitForPort, wrk, type Child, type LoadResult } from './load.js';
 import { freePort } from '../test/helpers/processes.js';
 import type { Benchmark } from './index.js';
 
-const root = new URL('..', import.meta.url).pathname;
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const rounds = Number(process.env.BENCH_AUDIT_ROUNDS ?? 3);
 const seconds = Number(process.env.BENCH_AUDIT_SECONDS ?? 8);
@@ -38,91 +37,10 @@ const only = process.env.BENCH_AUDIT_ONLY;
 if (only !== undefined && !['route', 'gateway', 'generator'].includes(only)) throw new Error('BENCH_AUDIT_ONLY must be route, gateway or generator');
 const runs = (part: string) => only === undefined || only === part;
 
-interface Child {
-  process: ChildProcess;
-  stop(): Promise<void>;
-}
-
-function start(command: string, args: string[], env: Record<string, string>, ready: RegExp | undefined): Promise<Child> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const stop = () =>
-      new Promise<void>((done) => {
-        if (child.exitCode !== null) return done();
-        child.once('exit', () => done());
-        child.kill('SIGTERM');
-      });
-    const onData = (chunk: Buffer) => {
-      output += chunk;
-      if (ready?.test(output)) resolve({ process: child, stop });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${command} exited (${code}): ${output.slice(-2000)}`)));
-    if (!ready) setTimeout(() => resolve({ process: child, stop }), 300);
-  });
-}
-
-async function waitForPort(url: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  throw new Error(`nothing answers at ${url}`);
-}
-
-interface LoadResult {
-  rps: number;
-  p99: number;
-  p50: number;
-  errors: number;
-  requests: number;
-  /** CPU µs per request of the process under load (and its workers), and of PostgreSQL. */
-  serviceUs?: number;
-  postgresUs?: number;
-}
-
-const toMs = (text: string): number => {
-  const match = /([\d.]+)(us|ms|s)/.exec(text);
-  if (!match) return NaN;
-  const value = Number(match[1]);
-  return match[2] === 'us' ? value / 1000 : match[2] === 's' ? value * 1000 : value;
-};
-
-/** wrk (C, one thread) from another process; a Lua script picks a random person per request. */
-function wrk(url: string, script: string, durationSeconds: number): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('wrk', ['-t1', `-c${connections}`, `-d${durationSeconds}s`, '--latency', '-s', script, url], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
-    child.once('error', reject);
-    child.once('exit', () => {
-      const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
-      const p99 = toMs(/\s99%\s+(\S+)/.exec(out)?.[1] ?? '');
-      const p50 = toMs(/\s50%\s+(\S+)/.exec(out)?.[1] ?? '');
-      const errors = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0) + Number(/Socket errors:.*?timeout (\d+)/.exec(out)?.[1] ?? 0);
-      const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
-      if (!Number.isFinite(rps) || !Number.isFinite(requests)) reject(new Error(`wrk output not understood:\n${out}`));
-      else resolve({ rps, p99, p50, errors, requests });
-    });
-  });
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-
 /** One wrk run, with the CPU the process under load (pid) and PostgreSQL spent per request. */
 async function measure(url: string, script: string, durationSeconds: number, pid: number | undefined): Promise<LoadResult> {
   const before = cpuAccounting && pid ? { service: treeCpuMs(pid), postgres: postgresCpuMs() } : undefined;
-  const result = await wrk(url, script, durationSeconds);
+  const result = await wrk(url, script, durationSeconds, connections);
   if (!before || !pid || result.requests === 0) return result;
   const perRequest = (ms: number) => (ms * 1000) / result.requests;
   return { ...result, serviceUs: perRequest(treeCpuMs(pid) - before.service), postgresUs: perRequest(postgresCpuMs() - before.postgres) };
@@ -141,7 +59,7 @@ async function compare(
   warmUp: { script: string; seconds: number } = { script, seconds: 2 },
 ): Promise<Map<string, LoadResult[]>> {
   const results = new Map<string, LoadResult[]>(variants.map((v) => [v.name, []]));
-  for (const v of variants) await wrk(v.url, warmUp.script, warmUp.seconds); // JIT, pools, sockets, token cache
+  for (const v of variants) await wrk(v.url, warmUp.script, warmUp.seconds, connections); // JIT, pools, sockets, token cache
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? variants : [...variants].reverse();
     const line: string[] = [];
@@ -167,26 +85,6 @@ async function compare(
   }
   console.log('');
   return results;
-}
-
-function nginxConfig(dir: string, name: string, body: string): string {
-  const file = join(dir, `${name}.conf`);
-  writeFileSync(
-    file,
-    `worker_processes 1;
-user root;
-pid ${dir}/${name}.pid;
-error_log ${dir}/${name}-error.log warn;
-events { worker_connections 4096; }
-http {
-  client_body_temp_path ${dir}/${name}-body; proxy_temp_path ${dir}/${name}-proxy; fastcgi_temp_path ${dir}/${name}-fcgi;
-  uwsgi_temp_path ${dir}/${name}-uwsgi; scgi_temp_path ${dir}/${name}-scgi;
-  keepalive_requests 1000000;
-${body}
-}
-`,
-  );
-  return file;
 }
 
 export const auditBenchmark: Benchmark = {

@@ -2,6 +2,7 @@ import { startupBenchmark } from './startup.js';
 import { exposureBenchmark } from './exposure.js';
 import { maintenanceBenchmark } from './maintenance.js';
 import { auditBenchmark } from './audit.js';
+import { detectionBenchmark } from './detection.js';
 import { noticesBenchmark } from './notices.js';
 import { breachesBenchmark } from './breaches.js';
 import { deliveryBenchmark } from './delivery.js';
@@ -19,6 +20,7 @@ export const benchmarks: Benchmark[] = [
   exposureBenchmark,
   maintenanceBenchmark,
   auditBenchmark,
+  detectionBenchmark,
   noticesBenchmark,
   breachesBenchmark,
   deliveryBenchmark,
