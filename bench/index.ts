@@ -3,6 +3,7 @@ import { exposureBenchmark } from './exposure.js';
 import { maintenanceBenchmark } from './maintenance.js';
 import { auditBenchmark } from './audit.js';
 import { detectionBenchmark } from './detection.js';
+import { scaleBenchmark } from './scale.js';
 import { noticesBenchmark } from './notices.js';
 import { breachesBenchmark } from './breaches.js';
 import { deliveryBenchmark } from './delivery.js';
@@ -21,6 +22,7 @@ export const benchmarks: Benchmark[] = [
   maintenanceBenchmark,
   auditBenchmark,
   detectionBenchmark,
+  scaleBenchmark,
   noticesBenchmark,
   breachesBenchmark,
   deliveryBenchmark,

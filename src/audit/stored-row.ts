@@ -28,6 +28,12 @@ const isTexts = (value: unknown): value is string[] => Array.isArray(value) && v
 // read the same by Node and PostgreSQL.
 const isoTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
+/** The text's day exists in its month (JavaScript would read 30 February as 2 March; PostgreSQL refuses it). */
+function realDay(iso: string): boolean {
+  const [year, month, day] = [Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10))];
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
 /** One stored canonical row back into its record; null unless every field has its type (record.ts). */
 function recordFromCanonical(row: unknown): AccessRecord | null {
   if (!Array.isArray(row) || row.length !== 15 || row[0] !== 1) return null;
@@ -36,7 +42,7 @@ function recordFromCanonical(row: unknown): AccessRecord | null {
   if (!isTextOrNull(sessionHmac) || !isTextOrNull(producedFor) || !isTexts(subjects) || !isTexts(categories) || !isText(method) || !isText(route)) return null;
   if (!Number.isInteger(status) || !isTextOrNull(cacheStatus) || !isTextOrNull(clientHmac)) return null;
   const time = new Date(at);
-  if (Number.isNaN(time.getTime())) return null;
+  if (Number.isNaN(time.getTime()) || !realDay(at)) return null;
   return {
     at: time,
     requestId,
