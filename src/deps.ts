@@ -8,6 +8,7 @@ import type { Logger } from './logger.js';
 import type { Notifications } from './db/notifications.js';
 import type { MaintenanceHolder } from './maintenance/holder.js';
 import type { TemplateFiles } from './notices/template-set.js';
+import type { MetricsScraper } from './telemetry/get-metrics.js';
 
 /**
  * What the app is built from (design.md, convention 3). Entries build the real ones; tests build theirs.
@@ -30,4 +31,6 @@ export interface AppDeps {
   noticeTemplates?: TemplateFiles;
   /** Sending and delivery tracking (issue 8): ports of the drafts and register features, an HTTP client. */
   delivery?: DeliveryDeps;
+  /** The Prometheus text of the metrics (the Node entry's SDK); `/_vigie/metrics` says so when absent. */
+  metrics?: MetricsScraper;
 }
