@@ -54,7 +54,7 @@ export function registerMetrics(meter: Meter, sources: MetricSources): VigieInst
     gauge('vigie.maintenance.active', '{window}', 'Maintenance windows in force, per scope (site or a path prefix)', (r) => {
       const byScope = new Map<string, { count: number; readOnly: boolean }>();
       for (const window of maintenance()) {
-        const key = `${window.scope}|${window.readOnly}`;
+        const key = `${window.scope.kind === 'site' ? 'site' : window.scope.prefix}|${window.readOnly}`;
         const seen = byScope.get(key) ?? { count: 0, readOnly: window.readOnly };
         seen.count++;
         byScope.set(key, seen);
