@@ -143,8 +143,8 @@ export const auditBenchmark: Benchmark = {
         // Distinct ports: the kernel may hand the same free port out twice, and an nginx that cannot bind
         // retries for seconds before it exits, while wrk would measure whatever listens there.
         const ports = new Set<number>();
-        while (ports.size < 4) ports.add(await freePort());
-        const [originPort, nginxPort, vigiePort, rawPort] = [...ports] as [number, number, number, number];
+        while (ports.size < 5) ports.add(await freePort());
+        const [originPort, nginxPort, vigiePort, rawPort, vigieOffPort] = [...ports] as [number, number, number, number, number];
         const origin = nginxConfig(dir, 'origin', `  access_log off;
     server { listen 127.0.0.1:${originPort}; location ~ ^/people/(?<id>[^/]+)$ { default_type application/json;
       add_header Vigie-Data-Subjects "$id"; add_header Vigie-Data-Categories "identity, contact"; add_header Vigie-Produced-For "$id";
@@ -159,19 +159,24 @@ export const auditBenchmark: Benchmark = {
         url.searchParams.set('options', `-c search_path=${schema}`);
         const rawProxy = await start('node', ['--import', 'tsx', 'bench/raw-proxy.ts', String(rawPort), String(originPort)], {}, /ready/);
         children.push(rawProxy);
-        children.push(
-          await start('node', ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
-            PORT: String(vigiePort),
+        // Vigie as deployed (live detection on, users reading their own page with their token), and the same without
+        // detection and without records (an origin path that declares nothing): where its cost goes.
+        const vigie = (port: number, extra: Record<string, string>) =>
+          start('node', ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+            PORT: String(port),
             HOST: '127.0.0.1',
             DATABASE_URL: url.toString(),
             VIGIE_UPSTREAM: `http://127.0.0.1:${originPort}`,
             VIGIE_AUDIT_KEY: 'bench-audit-key-of-at-least-32-characters',
-            VIGIE_DATA_DIR: join(dir, 'vigie'),
+            VIGIE_DATA_DIR: join(dir, `vigie-${port}`),
             VIGIE_LOG_LEVEL: 'warn',
-            // Live detection on, as in production (issue 17); users read their own page with their token.
             VIGIE_PRINCIPAL_SECRET: benchPrincipalSecret,
-          }, undefined),
-        );
+            ...extra,
+          }, undefined);
+        const vigieOff = await vigie(vigieOffPort, { VIGIE_EXPOSURE_LIVE: 'false' });
+        children.push(vigieOff);
+        children.push(await vigie(vigiePort, {}));
+        await waitForPort(`http://127.0.0.1:${vigieOffPort}/_vigie/healthz`);
         await waitForPort(`http://127.0.0.1:${vigiePort}/_vigie/healthz`);
         await waitForPort(`http://127.0.0.1:${nginxPort}/`);
         await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -182,6 +187,7 @@ export const auditBenchmark: Benchmark = {
             { name: 'nginx proxy_pass', url: `http://127.0.0.1:${nginxPort}`, pid: nginxProxy.process.pid },
             { name: 'node:http proxy, bare (reference)', url: `http://127.0.0.1:${rawPort}`, pid: rawProxy.process.pid },
             { name: 'vigie gateway (strict)', url: `http://127.0.0.1:${vigiePort}`, pid: children.at(-1)!.process.pid },
+            { name: 'vigie gateway (strict), detection off', url: `http://127.0.0.1:${vigieOffPort}`, pid: vigieOff.process.pid },
           ],
           ownScript,
           'node:http proxy, bare (reference)',
