@@ -91,7 +91,7 @@ describe.each(engines())('the move of records into their batches on %s', (engine
 });
 
 /**
- * 20261204000000_access_log_partitions moves the batches and the exposure copies into daily partitions, and
+ * 20261204120000_access_log_partitions moves the batches and the exposure copies into daily partitions, and
  * fills each batch's subject index from its records. A batch whose records were made unreadable before the move
  * must not stop it, and is still found by verify afterwards.
  */
