@@ -17,6 +17,7 @@ import { parseConfig } from '../src/config.js';
 import { createDb } from '../src/db/create-db.js';
 import { createNodeAuditCrypto } from '../src/entry/node-audit-crypto.js';
 import { createLogger } from '../src/logger.js';
+import { createDetector } from '../src/exposure/detector.js';
 import { benchPrincipalSecret } from './audit-tokens.js';
 
 const [mode = 'none', port = '0', url = '', schema = 'public'] = process.argv.slice(2);
@@ -28,6 +29,8 @@ if (mode !== 'none') {
   const identified = mode !== 'strict-unidentified';
   // Clients send a bearer token for the person they read (bench/audit.ts): their own data, as most traffic is.
   const config = parseConfig({ VIGIE_AUDIT_MODE: identified ? mode : 'strict', ...(identified ? { VIGIE_PRINCIPAL_SECRET: benchPrincipalSecret } : {}) });
+  // Live detection on, as in production (issue 17): each round checks the batches committed since the last.
+  const detector = createDetector({ db, clock: systemClock, logger: createLogger('warn'), settings: config.exposure });
   const writer = new AccessLogWriter({
     db: createDb(new PostgresDialect({ pool: pool(1) }), 'postgresql'),
     crypto,
@@ -37,6 +40,7 @@ if (mode !== 'none') {
     timeoutMs: config.audit.timeoutMs,
     maxBatch: config.audit.maxBatch,
     asyncFlushMs: config.audit.asyncFlushMs,
+    onBatchCommitted: detector.onBatchCommitted,
   });
   app.use('*', accessLogMiddleware({ accessLog: createAccessLog(config, writer, crypto), clock: systemClock }));
 }

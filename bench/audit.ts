@@ -4,15 +4,14 @@
  *     with their bearer token: no log / strict / async (targets: strict ≥ 85 % of no-log throughput with
  *     ≤ 5 ms added p99; async ≥ 95 %); and strict with receivers unidentified, where every response is an
  *     exposure copied for the report (the cost when all traffic shows someone else's data);
- *  2. the gateway (`vigie serve` with VIGIE_UPSTREAM: maintenance + strict log) against nginx proxy_pass
- *     (keepalive upstream, access_log on) in front of the same origin (target ≥ 35 % of nginx), with the
- *     barest node:http proxy beside them (bench/raw-proxy.ts) for what Node alone costs;
+ *  2. the gateway (`vigie serve` with VIGIE_UPSTREAM: maintenance + strict log + live detection) against the
+ *     barest node:http proxy (bench/raw-proxy.ts; target ≥ 90 % of it), with nginx proxy_pass (keepalive
+ *     upstream, access_log on) printed beside, all in front of the same origin, users reading their own page;
  *  3. the time to generate and insert synthetic records through the real writer.
- * Settings: BENCH_DATABASE_URL, BENCH_AUDIT_ROUNDS (3), BENCH_AUDIT_SECONDS (8), BENCH_AUDIT_CONNECTIONS (128),
+ * Settings: BENCH_DATABASE_URL, BENCH_AUDIT_ROUNDS (15), BENCH_AUDIT_SECONDS (3), BENCH_AUDIT_CONNECTIONS (128),
  * BENCH_AUDIT_ROWS (1000000; the issue's figure is 10000000), BENCH_AUDIT_ONLY (route, gateway or generator:
  * one part alone).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,106 +22,25 @@ import { generateAccessLog } from '../src/audit/generate.js';
 import { createDb } from '../src/db/create-db.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { createNodeAuditCrypto } from '../src/entry/node-audit-crypto.js';
-import { benchTokens } from './audit-tokens.js';
+import { benchPrincipalSecret, benchTokens } from './audit-tokens.js';
 import { cpuAccounting, postgresCpuMs, treeCpuMs } from './process-cpu.js';
+import { median, nginxConfig, start, waitForPort, wrk, type Child, type LoadResult } from './load.js';
 import { freePort } from '../test/helpers/processes.js';
 import type { Benchmark } from './index.js';
 
-const root = new URL('..', import.meta.url).pathname;
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const rounds = Number(process.env.BENCH_AUDIT_ROUNDS ?? 3);
-const seconds = Number(process.env.BENCH_AUDIT_SECONDS ?? 8);
+const rounds = Number(process.env.BENCH_AUDIT_ROUNDS ?? 15);
+const seconds = Number(process.env.BENCH_AUDIT_SECONDS ?? 3);
 const connections = Number(process.env.BENCH_AUDIT_CONNECTIONS ?? 128);
 const generatedRows = Number(process.env.BENCH_AUDIT_ROWS ?? 1_000_000);
 const only = process.env.BENCH_AUDIT_ONLY;
 if (only !== undefined && !['route', 'gateway', 'generator'].includes(only)) throw new Error('BENCH_AUDIT_ONLY must be route, gateway or generator');
 const runs = (part: string) => only === undefined || only === part;
 
-interface Child {
-  process: ChildProcess;
-  stop(): Promise<void>;
-}
-
-function start(command: string, args: string[], env: Record<string, string>, ready: RegExp | undefined): Promise<Child> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const stop = () =>
-      new Promise<void>((done) => {
-        if (child.exitCode !== null) return done();
-        child.once('exit', () => done());
-        child.kill('SIGTERM');
-      });
-    const onData = (chunk: Buffer) => {
-      output += chunk;
-      if (ready?.test(output)) resolve({ process: child, stop });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${command} exited (${code}): ${output.slice(-2000)}`)));
-    if (!ready) setTimeout(() => resolve({ process: child, stop }), 300);
-  });
-}
-
-async function waitForPort(url: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  throw new Error(`nothing answers at ${url}`);
-}
-
-interface LoadResult {
-  rps: number;
-  p99: number;
-  p50: number;
-  errors: number;
-  requests: number;
-  /** CPU µs per request of the process under load (and its workers), and of PostgreSQL. */
-  serviceUs?: number;
-  postgresUs?: number;
-}
-
-const toMs = (text: string): number => {
-  const match = /([\d.]+)(us|ms|s)/.exec(text);
-  if (!match) return NaN;
-  const value = Number(match[1]);
-  return match[2] === 'us' ? value / 1000 : match[2] === 's' ? value * 1000 : value;
-};
-
-/** wrk (C, one thread) from another process; a Lua script picks a random person per request. */
-function wrk(url: string, script: string, durationSeconds: number): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('wrk', ['-t1', `-c${connections}`, `-d${durationSeconds}s`, '--latency', '-s', script, url], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
-    child.once('error', reject);
-    child.once('exit', () => {
-      const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
-      const p99 = toMs(/\s99%\s+(\S+)/.exec(out)?.[1] ?? '');
-      const p50 = toMs(/\s50%\s+(\S+)/.exec(out)?.[1] ?? '');
-      const errors = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0) + Number(/Socket errors:.*?timeout (\d+)/.exec(out)?.[1] ?? 0);
-      const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
-      if (!Number.isFinite(rps) || !Number.isFinite(requests)) reject(new Error(`wrk output not understood:\n${out}`));
-      else resolve({ rps, p99, p50, errors, requests });
-    });
-  });
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-
 /** One wrk run, with the CPU the process under load (pid) and PostgreSQL spent per request. */
 async function measure(url: string, script: string, durationSeconds: number, pid: number | undefined): Promise<LoadResult> {
   const before = cpuAccounting && pid ? { service: treeCpuMs(pid), postgres: postgresCpuMs() } : undefined;
-  const result = await wrk(url, script, durationSeconds);
+  const result = await wrk(url, script, durationSeconds, connections);
   if (!before || !pid || result.requests === 0) return result;
   const perRequest = (ms: number) => (ms * 1000) / result.requests;
   return { ...result, serviceUs: perRequest(treeCpuMs(pid) - before.service), postgresUs: perRequest(postgresCpuMs() - before.postgres) };
@@ -141,7 +59,7 @@ async function compare(
   warmUp: { script: string; seconds: number } = { script, seconds: 2 },
 ): Promise<Map<string, LoadResult[]>> {
   const results = new Map<string, LoadResult[]>(variants.map((v) => [v.name, []]));
-  for (const v of variants) await wrk(v.url, warmUp.script, warmUp.seconds); // JIT, pools, sockets, token cache
+  for (const v of variants) await wrk(v.url, warmUp.script, warmUp.seconds, connections); // JIT, pools, sockets, token cache
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? variants : [...variants].reverse();
     const line: string[] = [];
@@ -154,39 +72,22 @@ async function compare(
     console.log(`${title} round ${round + 1}/${rounds}: ${line.join(' | ')}`);
   }
   const base = results.get(baseName)!;
-  console.log(`\n| ${title} | median req/s | ratio | median p50 | median p99 | added p99 | service CPU / req | PostgreSQL CPU / req | errors |`);
+  // Paired per round: each variant against the base measured in the same round, seconds apart, so that the
+  // machine's swings (other engineers' work, CPU frequency) move both sides of a ratio together; the median of
+  // those ratios resists a round spoiled by a burst elsewhere.
+  const paired = (values: LoadResult[], pick: (r: LoadResult) => number) => median(values.map((r, i) => pick(r) / pick(base[i]!)));
+  console.log(`\n| ${title} (${rounds} rounds of ${seconds} s) | median req/s | median of paired ratios | ratio of medians | median p99 | added p99 (paired median) | service CPU / req | PostgreSQL CPU / req | errors |`);
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const v of variants) {
     const values = results.get(v.name)!;
     const rps = median(values.map((r) => r.rps));
-    const p99 = median(values.map((r) => r.p99));
-    const baseP99 = median(base.map((r) => r.p99));
+    const addedP99 = median(values.map((r, i) => r.p99 - base[i]!.p99));
     console.log(
-      `| ${v.name} | ${Math.round(rps)} | ${((rps / median(base.map((r) => r.rps))) * 100).toFixed(1)} % | ${median(values.map((r) => r.p50)).toFixed(2)} ms | ${p99.toFixed(2)} ms | ${v.name === baseName ? '—' : `${(p99 - baseP99).toFixed(2)} ms`} | ${cpuCell(values.map((r) => r.serviceUs))} | ${cpuCell(values.map((r) => r.postgresUs))} | ${values.reduce((a, r) => a + r.errors, 0)} |`,
+      `| ${v.name} | ${Math.round(rps)} | **${(paired(values, (r) => r.rps) * 100).toFixed(1)} %** | ${((rps / median(base.map((r) => r.rps))) * 100).toFixed(1)} % | ${median(values.map((r) => r.p99)).toFixed(2)} ms | ${v.name === baseName ? '—' : `${addedP99.toFixed(2)} ms`} | ${cpuCell(values.map((r) => r.serviceUs))} | ${cpuCell(values.map((r) => r.postgresUs))} | ${values.reduce((a, r) => a + r.errors, 0)} |`,
     );
   }
   console.log('');
   return results;
-}
-
-function nginxConfig(dir: string, name: string, body: string): string {
-  const file = join(dir, `${name}.conf`);
-  writeFileSync(
-    file,
-    `worker_processes 1;
-user root;
-pid ${dir}/${name}.pid;
-error_log ${dir}/${name}-error.log warn;
-events { worker_connections 4096; }
-http {
-  client_body_temp_path ${dir}/${name}-body; proxy_temp_path ${dir}/${name}-proxy; fastcgi_temp_path ${dir}/${name}-fcgi;
-  uwsgi_temp_path ${dir}/${name}-uwsgi; scgi_temp_path ${dir}/${name}-scgi;
-  keepalive_requests 1000000;
-${body}
-}
-`,
-  );
-  return file;
 }
 
 export const auditBenchmark: Benchmark = {
@@ -210,7 +111,7 @@ export const auditBenchmark: Benchmark = {
       writeFileSync(script, `math.randomseed(os.time())\nrequest = function() return wrk.format("GET", "/people/p" .. math.random(1, 10000)) end\n`);
       // The route's clients are users reading their own record with their bearer token.
       const ownScript = join(dir, 'own.lua');
-      const tokens = `tokens = {${(runs('route') ? await benchTokens(10_000) : []).map((t) => `"${t}"`).join(',')}}\n`;
+      const tokens = `tokens = {${(runs('route') || runs('gateway') ? await benchTokens(10_000) : []).map((t) => `"${t}"`).join(',')}}\n`;
       writeFileSync(
         ownScript,
         `math.randomseed(os.time())\n${tokens}` +
@@ -242,12 +143,12 @@ export const auditBenchmark: Benchmark = {
         // Distinct ports: the kernel may hand the same free port out twice, and an nginx that cannot bind
         // retries for seconds before it exits, while wrk would measure whatever listens there.
         const ports = new Set<number>();
-        while (ports.size < 4) ports.add(await freePort());
-        const [originPort, nginxPort, vigiePort, rawPort] = [...ports] as [number, number, number, number];
+        while (ports.size < 5) ports.add(await freePort());
+        const [originPort, nginxPort, vigiePort, rawPort, vigieOffPort] = [...ports] as [number, number, number, number, number];
         const origin = nginxConfig(dir, 'origin', `  access_log off;
-    server { listen 127.0.0.1:${originPort}; location / { default_type application/json;
-      add_header Vigie-Data-Subjects "p-1, p-2"; add_header Vigie-Data-Categories "identity, contact"; add_header Vigie-Produced-For "u-1";
-      return 200 '{"id":"p-1","name":"Person 1","email":"person1@example.org"}'; } }`);
+    server { listen 127.0.0.1:${originPort}; location ~ ^/people/(?<id>[^/]+)$ { default_type application/json;
+      add_header Vigie-Data-Subjects "$id"; add_header Vigie-Data-Categories "identity, contact"; add_header Vigie-Produced-For "$id";
+      return 200 '{"id":"$id","name":"A person","email":"person@example.org"}'; } }`);
         const proxy = nginxConfig(dir, 'proxy', `  access_log ${dir}/proxy-access.log;
     upstream origin { server 127.0.0.1:${originPort}; keepalive 128; }
     server { listen 127.0.0.1:${nginxPort}; location / { proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; } }`);
@@ -258,20 +159,24 @@ export const auditBenchmark: Benchmark = {
         url.searchParams.set('options', `-c search_path=${schema}`);
         const rawProxy = await start('node', ['--import', 'tsx', 'bench/raw-proxy.ts', String(rawPort), String(originPort)], {}, /ready/);
         children.push(rawProxy);
-        children.push(
-          await start('node', ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
-            PORT: String(vigiePort),
+        // Vigie as deployed (live detection on, users reading their own page with their token), and the same without
+        // detection and without records (an origin path that declares nothing): where its cost goes.
+        const vigie = (port: number, extra: Record<string, string>) =>
+          start('node', ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+            PORT: String(port),
             HOST: '127.0.0.1',
             DATABASE_URL: url.toString(),
             VIGIE_UPSTREAM: `http://127.0.0.1:${originPort}`,
             VIGIE_AUDIT_KEY: 'bench-audit-key-of-at-least-32-characters',
-            VIGIE_DATA_DIR: join(dir, 'vigie'),
+            VIGIE_DATA_DIR: join(dir, `vigie-${port}`),
             VIGIE_LOG_LEVEL: 'warn',
-            // The issue's comparison is maintenance + strict log; every bench response would be an "exposure"
-            // (anonymous clients, data produced for u-1), which live detection would store one by one.
-            VIGIE_EXPOSURE_LIVE: 'false',
-          }, undefined),
-        );
+            VIGIE_PRINCIPAL_SECRET: benchPrincipalSecret,
+            ...extra,
+          }, undefined);
+        const vigieOff = await vigie(vigieOffPort, { VIGIE_EXPOSURE_LIVE: 'false' });
+        children.push(vigieOff);
+        children.push(await vigie(vigiePort, {}));
+        await waitForPort(`http://127.0.0.1:${vigieOffPort}/_vigie/healthz`);
         await waitForPort(`http://127.0.0.1:${vigiePort}/_vigie/healthz`);
         await waitForPort(`http://127.0.0.1:${nginxPort}/`);
         await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -282,9 +187,11 @@ export const auditBenchmark: Benchmark = {
             { name: 'nginx proxy_pass', url: `http://127.0.0.1:${nginxPort}`, pid: nginxProxy.process.pid },
             { name: 'node:http proxy, bare (reference)', url: `http://127.0.0.1:${rawPort}`, pid: rawProxy.process.pid },
             { name: 'vigie gateway (strict)', url: `http://127.0.0.1:${vigiePort}`, pid: children.at(-1)!.process.pid },
+            { name: 'vigie gateway (strict), detection off', url: `http://127.0.0.1:${vigieOffPort}`, pid: vigieOff.process.pid },
           ],
-          script,
-          'nginx proxy_pass',
+          ownScript,
+          'node:http proxy, bare (reference)',
+          { script: ownWarmUp, seconds: 5 },
         );
         const { rows } = await sql<{ count: string }>`select count(*) as count from access_log`.execute(db);
         console.log(`gateway: ${rows[0]?.count} records written by Vigie during the runs (${gateway.get('vigie gateway (strict)')!.length} measured runs + warm-up)\n`);

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { ensurePartitions } from '../src/audit/partitions.js';
 import type { Db } from '../src/db/database.js';
 
 /**
@@ -59,13 +60,20 @@ export async function generateExposureData(db: Db, records: number, log: (line: 
   // Their batches, as the writer would have committed them (the chain's hashes are not generated: the
   // bench does not verify). A batch is formed after its records: its time is its last record's.
   await sql`insert into audit_stream (id, started_at, genesis_hash) values ('bench', '2020-03-31T00:00:00Z', '')`.execute(db);
+  // The day's partitions (the writer would make them on demand), and each batch's subject index.
+  await ensurePartitions(db, 'audit_batch', ['2020-03-31', '2020-04-01']);
+  await ensurePartitions(db, 'access_exposure', ['2020-03-31']);
   await sql`
-    insert into audit_batch (stream, seq, at, row_count, row_digests, prev_hash, hash, records, first_record_at, last_record_at)
-    select stream, seq, max(at), count(*), '', '', '',
+    with subject_index as (
+      select stream, seq, array_agg(distinct s order by s) as subjects from bench_generated cross join lateral unnest(subjects) s group by stream, seq
+    )
+    insert into audit_batch (stream, seq, at, row_count, row_digests, prev_hash, hash, records, first_record_at, last_record_at, subjects)
+    select g.stream, g.seq, max(at), count(*), '', '', '',
       '[' || string_agg(jsonb_build_array(1, to_jsonb(at), request_id, null, principal, principal_kind, null, produced_for,
-        to_jsonb(subjects), to_jsonb(categories), method, route, status, null, null)::text, ',' order by pos) || ']',
-      min(at), max(at)
-    from bench_generated group by stream, seq`.execute(db);
+        to_jsonb(g.subjects), to_jsonb(categories), method, route, status, null, null)::text, ',' order by pos) || ']',
+      min(at), max(at), coalesce(i.subjects, '{}')
+    from bench_generated g left join subject_index i on i.stream = g.stream and i.seq = g.seq
+    group by g.stream, g.seq, i.subjects`.execute(db);
   // The copies the report reads (record.ts, showsOthersData).
   await sql`
     insert into access_exposure (at, stream, seq, pos, request_id, principal, session_hmac, produced_for, subjects, categories, route, client_hmac)

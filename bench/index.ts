@@ -2,6 +2,8 @@ import { startupBenchmark } from './startup.js';
 import { exposureBenchmark } from './exposure.js';
 import { maintenanceBenchmark } from './maintenance.js';
 import { auditBenchmark } from './audit.js';
+import { detectionBenchmark } from './detection.js';
+import { scaleBenchmark } from './scale.js';
 import { noticesBenchmark } from './notices.js';
 import { breachesBenchmark } from './breaches.js';
 import { deliveryBenchmark } from './delivery.js';
@@ -19,6 +21,8 @@ export const benchmarks: Benchmark[] = [
   exposureBenchmark,
   maintenanceBenchmark,
   auditBenchmark,
+  detectionBenchmark,
+  scaleBenchmark,
   noticesBenchmark,
   breachesBenchmark,
   deliveryBenchmark,

@@ -8,6 +8,7 @@ import { renderDocsPage } from './http/docs-page.js';
 import { ValidationError } from './http/errors.js';
 import { handleError, handleNotFound } from './http/handle-errors.js';
 import { observeRequests } from './telemetry/observe-requests.js';
+import { registerGetMetrics } from './telemetry/get-metrics.js';
 import { registerAudit } from './audit/routes/register.js';
 import { proxyToUpstream } from './gateway/fetch-gateway.js';
 import { registerDelivery } from './delivery/register.js';
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps): App {
   registerGetHealthz(admin);
   registerGetReadyz(admin);
   registerGetWhoami(admin);
+  registerGetMetrics(admin, deps.metrics, deps.config.metrics.networks);
   // Feature routes: one registerX(admin, deps) line per feature.
   registerAudit(admin);
   registerDelivery(admin);

@@ -105,6 +105,9 @@ export const configSchema = z
     VIGIE_MAINTENANCE_BYPASS_NETWORKS: list
       .refine((items) => items.every((item) => parseNetwork(item) !== undefined), 'must be a comma-separated list of CIDR networks')
       .default([]),
+    VIGIE_METRICS_NETWORKS: list
+      .refine((items) => items.every((item) => parseNetwork(item) !== undefined), 'must be a comma-separated list of CIDR networks')
+      .default([]),
     VIGIE_MAINTENANCE_EXEMPT_PATHS: list
       .refine((items) => items.every((item) => item.startsWith('/')), 'must be a comma-separated list of paths starting with /')
       .default(['/healthz', '/readyz', '/livez']),
@@ -229,6 +232,8 @@ export const configSchema = z
       bypassNetworks: value.VIGIE_MAINTENANCE_BYPASS_NETWORKS,
       exemptPaths: value.VIGIE_MAINTENANCE_EXEMPT_PATHS,
     },
+    // Who reads /_vigie/metrics without a token: scrapers on these networks (the connection's own address).
+    metrics: { networks: value.VIGIE_METRICS_NETWORKS },
     // The organisation and its DPO as the breach register and the CNIL form name them; the regimes whose
     // clocks run besides the GDPR's (the organisation's declaration, never guessed).
     organisation: {

@@ -9,6 +9,7 @@ import type { Notifications } from './db/notifications.js';
 import type { MaintenanceHolder } from './maintenance/holder.js';
 import type { TemplateFiles } from './notices/template-set.js';
 import type { ConsoleAssetStore } from './console/assets.js';
+import type { MetricsScraper } from './telemetry/get-metrics.js';
 
 /**
  * What the app is built from (docs/architecture.md, convention 3). Entries build the real ones; tests build theirs.
@@ -33,4 +34,6 @@ export interface AppDeps {
   delivery?: DeliveryDeps;
   /** The console's built assets (DSFR, uPlot, its scripts): files on Node, the [assets] binding on Workers. */
   consoleAssets?: ConsoleAssetStore;
+  /** The Prometheus text of the metrics (the Node entry's SDK); `/_vigie/metrics` says so when absent. */
+  metrics?: MetricsScraper;
 }

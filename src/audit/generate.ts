@@ -89,20 +89,24 @@ export function* generateRecords(options: GenerateOptions): Generator<AccessReco
 export async function generateAccessLog(
   db: Db,
   crypto: AuditCrypto,
-  options: { rows: number; days: number; from: Date; seed: number },
+  options: { rows: number; days: number; from: Date; seed: number; users?: number; batch?: number },
   onProgress: (text: string) => void = () => {},
 ): Promise<{ rows: number; seconds: number; rowsPerSecond: number }> {
-  const chunk = 5_000;
+  // Records per batch: 5,000 by default (fast); live batches are smaller (tens of records under full load), and
+  // a person's records are read batch by batch, so the scale bench writes batches of live size.
+  const chunk = options.batch ?? 5_000;
   // Batches carry the generated traffic's time (not the wall clock), so that windows and prune dates apply to it.
   let latest = options.from;
   const writer = new AccessLogWriter({ db, crypto, clock: { now: () => latest }, logger: createLogger('warn'), mode: 'strict', timeoutMs: 120_000, maxBatch: chunk });
+  // Records are handed over in groups of at least 5,000, so that batches leave one after another without a pause.
+  const group = Math.max(chunk, 5_000);
   const started = performance.now();
   let pending: Promise<void>[] = [];
   let written = 0;
   for (const record of generateRecords(options)) {
     latest = record.at;
     pending.push(writer.append(record));
-    if (pending.length === chunk) {
+    if (pending.length === group) {
       await Promise.all(pending);
       written += pending.length;
       pending = [];

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
+import { dayOf, ensurePartitions } from './partitions.js';
 import { showsOthersData, type AccessRecord } from './record.js';
 
 export interface BatchToInsert {
@@ -31,26 +32,44 @@ export async function insertBatch(db: Db, batch: BatchToInsert): Promise<void> {
   let first = batch.records[0]!.at.getTime();
   let last = first;
   const exposed: string[] = [];
+  const exposedDays = new Set<string>();
+  const subjects = new Set<string>();
   batch.records.forEach((record, pos) => {
     const at = record.at.getTime();
     if (at < first) first = at;
     if (at > last) last = at;
-    if (showsOthersData(record)) exposed.push(`[${pos},${batch.rows[pos]}]`);
+    for (const subject of record.subjects) subjects.add(subject);
+    if (showsOthersData(record)) {
+      exposed.push(`[${pos},${batch.rows[pos]}]`);
+      exposedDays.add(dayOf(record.at));
+    }
   });
-  const insertBatchRow = sql`insert into audit_batch (stream, seq, at, row_count, row_digests, prev_hash, hash, records, first_record_at, last_record_at)
+  const insertBatchRow = sql`insert into audit_batch (stream, seq, at, row_count, row_digests, prev_hash, hash, records, first_record_at, last_record_at, subjects)
     values (${batch.stream}, ${batch.seq}, ${batch.at.toISOString()}::timestamptz, ${batch.rows.length}, ${batch.rowDigests}, ${batch.prevHash},
-      ${batch.hash}, ${`[${batch.rows.join(',')}]`}, ${new Date(first).toISOString()}::timestamptz, ${new Date(last).toISOString()}::timestamptz)`;
-  if (exposed.length === 0) {
-    await (streamCte ? sql`with ${streamCte} ${insertBatchRow}` : insertBatchRow).execute(db);
-    return;
-  }
+      ${batch.hash}, ${`[${batch.rows.join(',')}]`}, ${new Date(first).toISOString()}::timestamptz, ${new Date(last).toISOString()}::timestamptz,
+      ${[...subjects].sort()}::text[])`;
   // [pos, canonical row]; canonical positions: 1 at, 2 requestId, 4 principal, 6 sessionHmac, 7 producedFor,
   // 8 subjects, 9 categories, 11 route, 14 clientHmac.
-  await sql`
+  const statement =
+    exposed.length === 0
+      ? streamCte
+        ? sql`with ${streamCte} ${insertBatchRow}`
+        : insertBatchRow
+      : sql`
     with ${streamCte ? sql`${streamCte},` : sql``} b as (${insertBatchRow})
     insert into access_exposure (at, stream, seq, pos, request_id, principal, session_hmac, produced_for, subjects, categories, route, client_hmac)
     select (e->1->>1)::timestamptz, ${batch.stream}, ${batch.seq}, (e->>0)::integer, e->1->>2, e->1->>4, e->1->>6, e->1->>7,
       array(select jsonb_array_elements_text(e->1->8)), array(select jsonb_array_elements_text(e->1->9)), e->1->>11, e->1->>14
     from jsonb_array_elements(${`[${exposed.join(',')}]`}::jsonb) as e
-  `.execute(db);
+  `;
+  try {
+    await statement.execute(db);
+  } catch (error) {
+    // 23514: no partition for the row's day (partitions.ts). Made ahead for the days around now; a day far from
+    // now (an injected clock, an import of old traffic) gets its partition here, and the statement runs again.
+    if ((error as { code?: unknown }).code !== '23514') throw error;
+    await ensurePartitions(db, 'audit_batch', [dayOf(batch.at)]);
+    await ensurePartitions(db, 'access_exposure', exposedDays);
+    await statement.execute(db);
+  }
 }

@@ -1,25 +1,4 @@
-import type { AccessLogRow } from '../db/tables/access-log.js';
 import type { AccessRecord, PrincipalKind } from './record.js';
-
-/** A stored row back into the record it was written from (what the canonical form is computed over). */
-export function recordFromRow(row: AccessLogRow): AccessRecord {
-  return {
-    at: new Date(row.at),
-    requestId: row.request_id,
-    traceId: row.trace_id,
-    principal: row.principal,
-    principalKind: row.principal_kind as PrincipalKind,
-    sessionHmac: row.session_hmac,
-    producedFor: row.produced_for,
-    subjects: row.subjects,
-    categories: row.categories,
-    method: row.method,
-    route: row.route,
-    status: Number(row.status),
-    cacheStatus: row.cache_status,
-    clientHmac: row.client_hmac,
-  };
-}
 
 const isText = (value: unknown): value is string => typeof value === 'string';
 const isTextOrNull = (value: unknown): value is string | null => value === null || typeof value === 'string';
@@ -27,6 +6,12 @@ const isTexts = (value: unknown): value is string[] => Array.isArray(value) && v
 // A time with its offset (the writer's ISO form, or PostgreSQL's for rows moved into batches by a migration),
 // read the same by Node and PostgreSQL.
 const isoTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** The text's day exists in its month (JavaScript would read 30 February as 2 March; PostgreSQL refuses it). */
+function realDay(iso: string): boolean {
+  const [year, month, day] = [Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10))];
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
 
 /** One stored canonical row back into its record; null unless every field has its type (record.ts). */
 function recordFromCanonical(row: unknown): AccessRecord | null {
@@ -36,7 +21,7 @@ function recordFromCanonical(row: unknown): AccessRecord | null {
   if (!isTextOrNull(sessionHmac) || !isTextOrNull(producedFor) || !isTexts(subjects) || !isTexts(categories) || !isText(method) || !isText(route)) return null;
   if (!Number.isInteger(status) || !isTextOrNull(cacheStatus) || !isTextOrNull(clientHmac)) return null;
   const time = new Date(at);
-  if (Number.isNaN(time.getTime())) return null;
+  if (Number.isNaN(time.getTime()) || !realDay(at)) return null;
   return {
     at: time,
     requestId,

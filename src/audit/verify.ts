@@ -16,7 +16,8 @@ export type IssueKind =
   | 'batch-deleted'
   | 'broken-link'
   | 'checkpoint-mismatch'
-  | 'checkpoint-signature';
+  | 'checkpoint-signature'
+  | 'subject-index';
 
 export interface VerifyIssue {
   kind: IssueKind;
@@ -68,8 +69,19 @@ export async function verifyAccessLog(db: Db, crypto: AuditCrypto, options: Veri
     for (const [stream, head] of Object.entries(checkpoint.body.prunedTo ?? {})) prunedTo.set(stream, [...(prunedTo.get(stream) ?? []), head]);
   }
   const heads = valid.at(-1)?.body.heads ?? {};
+  // Retention drops the exposure copies of records timed before its cut, though a batch committed after the cut
+  // may still hold such a record (partitions.ts): their absence is retention, not tampering.
+  const prunedBefore = valid.reduce((latest, c) => (c.body.prunedBefore && Date.parse(c.body.prunedBefore) > latest ? Date.parse(c.body.prunedBefore) : latest), -Infinity);
 
-  const streams = await db.selectFrom('audit_stream').select(['id', 'genesis_hash']).orderBy('id').execute();
+  // A window reads only the streams that committed in it (its days' partitions), not every stream ever started.
+  let streamQuery = db.selectFrom('audit_stream').select(['id', 'genesis_hash']).orderBy('id');
+  if (options.from || options.to) {
+    let inWindow = db.selectFrom('audit_batch').select('stream').distinct();
+    if (options.from) inWindow = inWindow.where('at', '>=', options.from);
+    if (options.to) inWindow = inWindow.where('at', '<', options.to);
+    streamQuery = streamQuery.where('id', 'in', inWindow);
+  }
+  const streams = await streamQuery.execute();
   const known = new Set(streams.map((s) => s.id));
   for (const stream of Object.keys(heads)) {
     if (!known.has(stream)) issues.push({ kind: 'batch-deleted', stream, detail: 'a stream named by the latest checkpoint is gone' });
@@ -87,12 +99,22 @@ export async function verifyAccessLog(db: Db, crypto: AuditCrypto, options: Veri
       if (batches.length === 0) break;
       const first = Number(batches[0]!.seq);
       const last = Number(batches.at(-1)!.seq);
+      // The copies' partitions are their records' days: the page's record times bound them (a forged copy
+      // timed elsewhere is still found, by the orphan check over its own window).
+      let earliest = new Date(batches[0]!.first_record_at);
+      let latest = new Date(batches[0]!.last_record_at);
+      for (const batch of batches) {
+        if (new Date(batch.first_record_at) < earliest) earliest = new Date(batch.first_record_at);
+        if (new Date(batch.last_record_at) > latest) latest = new Date(batch.last_record_at);
+      }
       const exposureRows = await db
         .selectFrom('access_exposure')
         .selectAll()
         .where('stream', '=', stream.id)
         .where('seq', '>=', String(first) as never)
         .where('seq', '<=', String(last) as never)
+        .where('at', '>=', earliest)
+        .where('at', '<=', latest)
         .execute();
       const exposureBySeq = new Map<number, AccessExposureRow[]>();
       for (const row of exposureRows) {
@@ -119,7 +141,7 @@ export async function verifyAccessLog(db: Db, crypto: AuditCrypto, options: Veri
           issues.push({ kind: 'batch-edited', stream: stream.id, seq, detail: 'the batch row does not match its hash' });
           broken(stream.id, seq);
         }
-        const checked = await checkRecords(crypto, stream.id, batch, exposureBySeq.get(seq) ?? []);
+        const checked = await checkRecords(crypto, stream.id, batch, exposureBySeq.get(seq) ?? [], prunedBefore);
         rowCount += checked.rows;
         issues.push(...checked.issues);
         previous = { seq, hash: batch.hash };
@@ -160,7 +182,13 @@ async function predecessor(db: Db, stream: { id: string; genesis_hash: string },
  * Compares a batch's stored records with its ordered digest list, where each kind of change has its own
  * signature, then its copies in access_exposure with the records that belong there.
  */
-async function checkRecords(crypto: AuditCrypto, stream: string, batch: AuditBatchRow, exposureRows: AccessExposureRow[]): Promise<{ rows: number; issues: VerifyIssue[] }> {
+async function checkRecords(
+  crypto: AuditCrypto,
+  stream: string,
+  batch: AuditBatchRow,
+  exposureRows: AccessExposureRow[],
+  prunedBefore: number,
+): Promise<{ rows: number; issues: VerifyIssue[] }> {
   const seq = Number(batch.seq);
   const expected: string[] = [];
   for (let i = 0; i < batch.row_digests.length; i += rowDigestHexLength) expected.push(batch.row_digests.slice(i, i + rowDigestHexLength));
@@ -173,7 +201,8 @@ async function checkRecords(crypto: AuditCrypto, stream: string, batch: AuditBat
   // Records found as written, by their written position: what access_exposure's copies are compared with.
   const written = new Map<number, AccessRecord>();
   for (const [pos, storedPos] of alignment.found) written.set(pos, records[storedPos]!);
-  issues.push(...checkExposureCopies(stream, seq, expected.length, written, exposureRows));
+  issues.push(...checkExposureCopies(stream, seq, expected.length, written, exposureRows, prunedBefore));
+  issues.push(...checkSubjectIndex(stream, seq, [...written.values()], records.length === written.size, batch.subjects));
   return { rows: records.length, issues };
 }
 
@@ -231,7 +260,14 @@ function longestIncreasingRun(values: number[]): Set<number> {
  * positions: a copy deleted there hides an exposure from the report, one inserted there invents one. A copy
  * of a record already reported as changed or missing is not reported again.
  */
-function checkExposureCopies(stream: string, seq: number, writtenCount: number, written: Map<number, AccessRecord>, rows: AccessExposureRow[]): VerifyIssue[] {
+function checkExposureCopies(
+  stream: string,
+  seq: number,
+  writtenCount: number,
+  written: Map<number, AccessRecord>,
+  rows: AccessExposureRow[],
+  prunedBefore: number,
+): VerifyIssue[] {
   const issues: VerifyIssue[] = [];
   const copies = new Map<number, AccessExposureRow>();
   for (const row of rows) {
@@ -243,10 +279,26 @@ function checkExposureCopies(stream: string, seq: number, writtenCount: number, 
   for (const [pos, record] of written) {
     if (!showsOthersData(record)) continue;
     const copy = copies.get(pos);
+    if (!copy && record.at.getTime() < prunedBefore) continue; // dropped with its day's partition
     if (!copy) issues.push({ kind: 'row-deleted', stream, seq, pos, detail: 'the record is missing from access_exposure: the exposure report would not see it' });
     else if (!sameCopy(record, copy)) issues.push({ kind: 'row-edited', stream, seq, pos, detail: 'its copy in access_exposure differs from the record' });
   }
   return issues.sort((a, b) => a.pos! - b.pos!);
+}
+
+/**
+ * The batch's subject index (`subjects`, what a person's right-of-access read looks up) must name every subject
+ * of its intact records: one missing hides that person's records from their request. When every record is
+ * intact it must name nothing else either.
+ */
+function checkSubjectIndex(stream: string, seq: number, intact: AccessRecord[], allIntact: boolean, indexed: string[]): VerifyIssue[] {
+  const wanted = new Set<string>();
+  for (const record of intact) for (const subject of record.subjects) wanted.add(subject);
+  const have = new Set(indexed);
+  const missing = [...wanted].filter((subject) => !have.has(subject)).length;
+  const extra = allIntact ? [...have].filter((subject) => !wanted.has(subject)).length : 0;
+  if (missing === 0 && extra === 0) return [];
+  return [{ kind: 'subject-index', stream, seq, detail: `the batch's subject index misses ${missing} of its records' subjects and names ${extra} it does not hold` }];
 }
 
 const sameTexts = (a: string[], b: string[]) => a.length === b.length && a.every((value, i) => value === b[i]);
@@ -269,7 +321,7 @@ function sameCopy(record: AccessRecord, row: AccessExposureRow): boolean {
 async function orphanRows(db: Db, options: VerifyOptions): Promise<VerifyIssue[]> {
   const { rows } = await sql<{ stream: string; seq: string; pos: number }>`
     select l.stream, l.seq, l.pos from access_exposure l
-    where not exists (select 1 from audit_batch b where b.stream = l.stream and b.seq = l.seq)
+    where not exists (select 1 from audit_batch b where b.stream = l.stream and b.seq = l.seq and b.at >= l.at)
     ${options.from ? sql`and l.at >= ${options.from.toISOString()}::timestamptz` : sql``}
     ${options.to ? sql`and l.at < ${options.to.toISOString()}::timestamptz` : sql``}
     order by l.stream, l.seq, l.pos limit 1000`.execute(db);

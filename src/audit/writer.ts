@@ -27,6 +27,8 @@ export interface AccessLogWriterOptions {
   asyncFlushMs?: number;
   /** Called after each commit with the batch's records (live detection hooks in here). */
   onBatchCommitted?: (records: CommittedRecord[]) => void | Promise<void>;
+  /** Told each commit's duration in seconds, from the batch leaving to the commit returning (metrics). */
+  observeCommit?: (seconds: number) => void;
   newStreamId?: () => string;
 }
 
@@ -71,6 +73,7 @@ export class AccessLogWriter {
   private seq = 0;
   private head = '';
   private streamStartedAt: Date | undefined;
+  private lastAt: Date | undefined;
   private readonly sweeper: ReturnType<typeof setInterval>;
   private closed = false;
   private closing = false;
@@ -198,11 +201,18 @@ export class AccessLogWriter {
       const computed = rows.map((row) => hashing.sha256Hex(row));
       const digests = computed.every((d): d is string => typeof d === 'string') ? computed : await Promise.all(computed);
       const rowDigests = digests.map((d) => d.slice(0, rowDigestHexLength)).join('');
-      const at = clock.now();
+      // A batch's time is at or after each of its records' and never before the previous batch's: window reads
+      // find a record's batch from the record's time on, and retention removes a prefix of each stream.
+      let at = clock.now();
+      for (const pending of batch) if (pending.record.at > at) at = pending.record.at;
+      if (this.lastAt && this.lastAt > at) at = this.lastAt;
       const hash = await hashing.sha256Hex(batchHashInput({ stream, seq, at, prevHash, rowDigests }));
+      const leaving = performance.now();
       await insertBatch(this.options.db, { stream, seq, at, prevHash, hash, rowDigests, rows, records: batch.map((p) => p.record), ...(streamStart ? { streamStart } : {}) });
       if (generation !== this.generation) return; // abandoned as stuck; a new stream took over
+      this.options.observeCommit?.((performance.now() - leaving) / 1000);
       committed = true;
+      this.lastAt = at;
       this.seq = seq;
       this.head = hash;
       this.counters.committedBatches++;

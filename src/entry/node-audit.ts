@@ -2,6 +2,7 @@ import { getRequestListener } from '@hono/node-server';
 import type { Server } from 'node:http';
 import { createAccessLog, type AccessLog } from '../audit/access-log.js';
 import { startCheckpoints } from '../audit/checkpoint.js';
+import { keepPartitionsAhead } from '../audit/partitions.js';
 import { AccessLogWriter } from '../audit/writer.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
@@ -10,6 +11,7 @@ import type { Logger } from '../logger.js';
 import { decideMaintenance } from '../maintenance/decide.js';
 import type { MaintenanceHolder } from '../maintenance/holder.js';
 import { auditKey } from './audit-key.js';
+import type { Detector } from '../exposure/detector.js';
 import { createLiveDetection, startCatchUp } from '../exposure/live-detection.js';
 import { createRelationDeclarations } from '../exposure/relation-header.js';
 import { createNodeAuditCrypto } from './node-audit-crypto.js';
@@ -18,6 +20,7 @@ import { openDatabase } from './open-database.js';
 
 export interface NodeAccessLog {
   accessLog: AccessLog;
+  detection: Detector | undefined;
   close(): Promise<void>;
 }
 
@@ -25,7 +28,14 @@ export interface NodeAccessLog {
  * The access log on Node: synchronous node:crypto hashing, and on PostgreSQL a connection of its own for the
  * writer, so that group commits never wait behind the requests they are recording.
  */
-export async function startNodeAccessLog(config: Config, db: Db, engine: 'postgresql' | 'embedded', clock: Clock, logger: Logger): Promise<NodeAccessLog> {
+export async function startNodeAccessLog(
+  config: Config,
+  db: Db,
+  engine: 'postgresql' | 'embedded',
+  clock: Clock,
+  logger: Logger,
+  observeCommit?: (seconds: number) => void,
+): Promise<NodeAccessLog> {
   const { key, generated } = await auditKey(config);
   if (generated) logger.warn('generated a development access-log key', { file: `${config.dataDir}/audit-key` });
   const crypto = createNodeAuditCrypto(key);
@@ -42,13 +52,18 @@ export async function startNodeAccessLog(config: Config, db: Db, engine: 'postgr
     maxBatch: config.audit.maxBatch,
     asyncFlushMs: config.audit.asyncFlushMs,
     ...(detection ? { onBatchCommitted: detection.onBatchCommitted } : {}),
+    ...(observeCommit ? { observeCommit } : {}),
   });
+  // A week of daily partitions ahead, checked hourly (the writer makes a missing day's itself, but ahead of time
+  // the attach never runs during traffic).
+  const stopPartitions = keepPartitionsAhead(db, () => clock.now(), () => logger.warn('access log partitions could not be made ahead'));
   const stopCatchUp = detection ? startCatchUp({ config, db, clock, logger }) : () => {};
   const stopCheckpoints =
     config.audit.checkpointSeconds > 0
       ? startCheckpoints(db, crypto, clock, config.audit.checkpointSeconds * 1000, () => logger.warn('access log checkpoint failed'))
       : () => {};
   return {
+    detection,
     accessLog: createAccessLog(
       config,
       writer,
@@ -58,6 +73,7 @@ export async function startNodeAccessLog(config: Config, db: Db, engine: 'postgr
     ),
     async close() {
       stopCheckpoints();
+      stopPartitions();
       stopCatchUp();
       await writer.close();
       await own?.notifications.close();

@@ -13,6 +13,8 @@ import { openDatabase } from './open-database.js';
 import { createGatewayServer, startNodeAccessLog } from './node-audit.js';
 import { startDeliveryWorker } from './delivery-worker.js';
 import { startTelemetry } from './telemetry.js';
+import { startMetrics } from './metrics.js';
+import { registerMetrics } from '../telemetry/metrics.js';
 import { loadTemplateOverrides } from './load-templates.js';
 
 export interface RunningServer {
@@ -24,6 +26,7 @@ export interface RunningServer {
 export async function startServer(baseConfig: Config, env: NodeJS.ProcessEnv): Promise<RunningServer> {
   const started = performance.now();
   const telemetry = await startTelemetry(env);
+  const nodeMetrics = startMetrics();
   const logger = createLogger(baseConfig.logLevel);
   const { config: withSecret, generated } = await withDevelopmentSecret(baseConfig);
   if (generated) logger.warn('generated a development token key', { file: `${withSecret.dataDir}/jwt-secret` });
@@ -43,7 +46,15 @@ export async function startServer(baseConfig: Config, env: NodeJS.ProcessEnv): P
     refreshIntervalMs: config.maintenance.refreshSeconds * 1000,
   });
   await maintenance.start();
-  const audit = await startNodeAccessLog(config, db, engine, systemClock, logger);
+  let recordCommit: ((seconds: number) => void) | undefined;
+  const audit = await startNodeAccessLog(config, db, engine, systemClock, logger, (seconds) => recordCommit?.(seconds));
+  const detection = audit.detection;
+  recordCommit = registerMetrics(nodeMetrics.meter, {
+    audit: () => audit.accessLog.writer.stats(),
+    ...(detection ? { detection: () => detection.stats() } : {}),
+    maintenance: () => maintenance.state.windows,
+    db,
+  }).recordCommit;
   const app = createApp({
     config,
     db,
@@ -53,6 +64,7 @@ export async function startServer(baseConfig: Config, env: NodeJS.ProcessEnv): P
     notifications,
     maintenance,
     accessLog: audit.accessLog,
+    metrics: nodeMetrics.scraper,
     noticeTemplates: config.notices.templatesDir ? await loadTemplateOverrides(config.notices.templatesDir) : undefined,
     consoleAssets: nodeConsoleAssets(),
   });
@@ -86,6 +98,7 @@ export async function startServer(baseConfig: Config, env: NodeJS.ProcessEnv): P
       await notifications.close();
       await db.destroy();
       await telemetry?.shutdown();
+      await nodeMetrics.shutdown();
     })());
   return { port, close };
 }

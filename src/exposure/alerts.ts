@@ -13,55 +13,77 @@ export interface StoredAlert {
   lastAt: Date;
 }
 
+/** Accesses in time order, cut wherever no illegitimate access came for `gapSeconds`: one burst each. */
+export function splitBursts(accesses: IllegitimateAccess[], gapSeconds: number): IllegitimateAccess[][] {
+  const sorted = [...accesses].sort((a, b) => a.at.getTime() - b.at.getTime());
+  const bursts: IllegitimateAccess[][] = [];
+  let last = -Infinity;
+  for (const access of sorted) {
+    const ms = access.at.getTime();
+    if (ms - last > gapSeconds * 1000 || bursts.length === 0) bursts.push([access]);
+    else bursts.at(-1)!.push(access);
+    last = ms;
+  }
+  return bursts;
+}
+
 /**
- * Adds accesses to the open alert of the current burst, or opens one: a burst ends when no illegitimate
- * access came for `gapSeconds`. The row lock on the latest alert serialises concurrent writers (several
- * instances), so that one burst is one alert.
+ * Adds accesses to the open alert of their burst, or opens one: a burst ends when no illegitimate access came
+ * for `gapSeconds`. One call may hold several bursts (live detection checks every batch committed during its
+ * previous round at once; a catch-up checks thousands): each is its own alert, in time order. The advisory lock
+ * serialises concurrent writers (several instances), so that one burst is one alert. Returns the alerts touched.
  */
-export async function storeAccesses(db: Db, accesses: IllegitimateAccess[], gapSeconds: number, now: Date, mark?: MarkAdvance): Promise<StoredAlert> {
-  const first = new Date(Math.min(...accesses.map((a) => a.at.getTime())));
-  const last = new Date(Math.max(...accesses.map((a) => a.at.getTime())));
+export async function storeAccesses(db: Db, accesses: IllegitimateAccess[], gapSeconds: number, now: Date, mark?: MarkAdvance): Promise<StoredAlert[]> {
+  const bursts = splitBursts(accesses, gapSeconds);
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(7410452)`.execute(trx);
-    const open = await trx
-      .selectFrom('exposure_alert')
-      .select(['id', 'first_at', 'last_at', 'accesses'])
-      .where('status', '=', 'open')
-      .where('last_at', '>=', new Date(first.getTime() - gapSeconds * 1000))
-      .orderBy('last_at', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    let id: string;
-    let stored: StoredAlert;
-    if (open) {
-      const firstAt = new Date(Math.min(new Date(open.first_at).getTime(), first.getTime()));
-      const lastAt = new Date(Math.max(new Date(open.last_at).getTime(), last.getTime()));
-      await trx
-        .updateTable('exposure_alert')
-        .set({ first_at: firstAt, last_at: lastAt, accesses: sql`accesses + ${accesses.length}`, updated_at: now })
-        .where('id', '=', open.id)
-        .execute();
-      id = String(open.id);
-      stored = { id, opened: false, accesses: open.accesses + accesses.length, firstAt, lastAt };
-    } else {
-      const row = await trx
-        .insertInto('exposure_alert')
-        .values({ first_at: first, last_at: last, stored_at: now, updated_at: now, accesses: accesses.length, status: 'open' })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      id = String(row.id);
-      stored = { id, opened: true, accesses: accesses.length, firstAt: first, lastAt: last };
-    }
-    const inserted = await insertAccesses(trx, id, accesses);
-    if (inserted < accesses.length) {
-      // Records checked twice (a crash between storing and marking) keep their first verdict.
-      await trx.updateTable('exposure_alert').set({ accesses: sql`accesses - ${accesses.length - inserted}` }).where('id', '=', id).execute();
-      stored.accesses -= accesses.length - inserted;
-    }
+    const stored: StoredAlert[] = [];
+    for (const burst of bursts) stored.push(await storeBurst(trx, burst, gapSeconds, now));
     // In the same transaction: a mark never moves over verdicts that were not kept.
     if (mark) await advanceMark(trx, mark, now);
     return stored;
   });
+}
+
+async function storeBurst(trx: Db, accesses: IllegitimateAccess[], gapSeconds: number, now: Date): Promise<StoredAlert> {
+  const first = accesses[0]!.at;
+  const last = accesses.at(-1)!.at;
+  const open = await trx
+    .selectFrom('exposure_alert')
+    .select(['id', 'first_at', 'last_at', 'accesses'])
+    .where('status', '=', 'open')
+    .where('last_at', '>=', new Date(first.getTime() - gapSeconds * 1000))
+    .orderBy('last_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  let id: string;
+  let stored: StoredAlert;
+  if (open) {
+    const firstAt = new Date(Math.min(new Date(open.first_at).getTime(), first.getTime()));
+    const lastAt = new Date(Math.max(new Date(open.last_at).getTime(), last.getTime()));
+    await trx
+      .updateTable('exposure_alert')
+      .set({ first_at: firstAt, last_at: lastAt, accesses: sql`accesses + ${accesses.length}`, updated_at: now })
+      .where('id', '=', open.id)
+      .execute();
+    id = String(open.id);
+    stored = { id, opened: false, accesses: open.accesses + accesses.length, firstAt, lastAt };
+  } else {
+    const row = await trx
+      .insertInto('exposure_alert')
+      .values({ first_at: first, last_at: last, stored_at: now, updated_at: now, accesses: accesses.length, status: 'open' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    id = String(row.id);
+    stored = { id, opened: true, accesses: accesses.length, firstAt: first, lastAt: last };
+  }
+  const inserted = await insertAccesses(trx, id, accesses);
+  if (inserted < accesses.length) {
+    // Records checked twice (a crash between storing and marking) keep their first verdict.
+    await trx.updateTable('exposure_alert').set({ accesses: sql`accesses - ${accesses.length - inserted}` }).where('id', '=', id).execute();
+    stored.accesses -= accesses.length - inserted;
+  }
+  return stored;
 }
 
 /** Column arrays through unnest: one statement whatever the count (a catch-up check may store thousands). */

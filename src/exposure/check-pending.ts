@@ -63,8 +63,9 @@ export async function checkPending(db: Db, options: PendingOptions): Promise<Pen
       const { found, xmin } = await checkBatches(db, stream.stream, first, last, roles);
       const mark = { stream: stream.stream, first, last, broadRoles: roles, xmin };
       if (found.length > 0) {
-        const alert = await storeAccesses(db, found, options.burstGapSeconds, options.now(), mark);
-        if (alert.opened) await options.onAlertOpened?.(alert);
+        for (const alert of await storeAccesses(db, found, options.burstGapSeconds, options.now(), mark)) {
+          if (alert.opened) await options.onAlertOpened?.(alert);
+        }
       } else await advanceMark(db, mark, options.now());
       result.batches += last - first + 1;
       result.illegitimate += found.length;

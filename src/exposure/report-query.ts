@@ -96,7 +96,7 @@ export function illegitimateIn(from: Date, to: Date, broadRoles: string[], sourc
     where a.at >= ${from.toISOString()}::timestamptz and a.at < ${to.toISOString()}::timestamptz
       and (a.principal is null or a.principal not in (select principal from pg_temp.vigie_dirty))
       -- a pruned record's verdict goes with it
-      and exists (select 1 from audit_batch b where b.stream = a.stream and b.seq = a.seq)`];
+      and exists (select 1 from audit_batch b where b.stream = a.stream and b.seq = a.seq and b.at >= a.at)`];
   if (sources.unchecked) {
     parts.push(illegitimateAccesses(sql`${timeScope(from, to)} and (w.stream, w.seq) in (select stream, seq from pg_temp.vigie_unchecked)`, broadRoles));
   }

@@ -11,6 +11,9 @@ export async function signBody(secret: string, body: string): Promise<string> {
   return `sha256=${toHex(await crypto.subtle.sign('HMAC', key, encoder.encode(body)))}`;
 }
 
+/** Events not delivered after every retry, per kind ("exposure", "delivery alert"), since the process started (metrics). */
+export const webhookFailures: Record<string, number> = {};
+
 export interface WebhookSender {
   send(event: Record<string, unknown>): Promise<void>;
 }
@@ -53,8 +56,9 @@ export function createWebhookSender(options: {
             } catch {
               options.logger.warn(`${label} webhook unreachable`, { webhook: index, attempt });
             }
-            await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
+            if (attempt < retries) await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
           }
+          webhookFailures[label] = (webhookFailures[label] ?? 0) + 1;
         }),
       );
     },

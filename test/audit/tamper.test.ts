@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeCheckpoint } from '../../src/audit/checkpoint.js';
 import { pruneAccessLog } from '../../src/audit/prune.js';
+import { readAccessLog } from '../../src/audit/read-log.js';
 import { verifyAccessLog } from '../../src/audit/verify.js';
 import { AccessLogWriter } from '../../src/audit/writer.js';
 import { manualClock } from '../../src/clock.js';
@@ -93,6 +94,29 @@ describe.each(engines())('verify pinpoints tampering on %s', (engine) => {
     ]);
   });
 
+  it('a tampered record does not break reads of its window: skipped and named there, reported by verify', async () => {
+    await behindTheBack(test.db, `update audit_batch set records = jsonb_set(records::jsonb, '{1,1}', '"2026-02-30T10:00:00Z"')::text where seq = 5`);
+    await behindTheBack(test.db, `update audit_batch set records = jsonb_set(records::jsonb, '{2,12}', '"two hundred"')::text where seq = 5`);
+    await behindTheBack(test.db, `update audit_batch set records = '[{' where seq = 8`);
+    const window = { from: new Date('2026-11-19T00:00:00Z'), to: new Date('2026-11-23T00:00:00Z'), limit: 1000 };
+    const read = await readAccessLog(test.db, window);
+    expect(read.records).toHaveLength(36 - 4 - 2);
+    expect(read.unreadable.map(({ seq, pos }) => ({ seq, pos }))).toEqual([
+      { seq: 5, pos: 1 },
+      { seq: 5, pos: 2 },
+      { seq: 8, pos: null },
+    ]);
+    // The view reads the other records, and the damaged fields as null, instead of failing on a cast.
+    const { rows } = await sql<{ n: number; no_time: number; no_status: number }>`
+      select count(*)::int as n, count(*) filter (where at is null)::int as no_time, count(*) filter (where status is null)::int as no_status from access_log`.execute(test.db);
+    expect(rows[0]).toEqual({ n: 32, no_time: 1, no_status: 1 });
+    expect(await kinds()).toEqual([
+      { kind: 'row-edited', seq: 5, pos: 1 },
+      { kind: 'row-edited', seq: 5, pos: 2 },
+      { kind: 'row-edited', seq: 8, pos: undefined },
+    ]);
+  });
+
   it('finds an exposure hidden from the report, forged or changed in access_exposure', async () => {
     await behindTheBack(test.db, `delete from access_exposure where seq = 2 and pos = 1`);
     await behindTheBack(test.db, `update access_exposure set principal = 'someone-else' where seq = 3 and pos = 2`);
@@ -103,6 +127,11 @@ describe.each(engines())('verify pinpoints tampering on %s', (engine) => {
       { kind: 'row-edited', seq: 3, pos: 2 },
       { kind: 'row-inserted', seq: 4, pos: 0 },
     ]);
+  });
+
+  it("finds a batch whose subject index was changed (a person's records hidden from their access request)", async () => {
+    await behindTheBack(test.db, `update audit_batch set subjects = '{}' where seq = 3`);
+    expect(await kinds()).toEqual([{ kind: 'subject-index', seq: 3, pos: undefined }]);
   });
 
   it('finds a deleted batch and names the first broken link', async () => {
@@ -131,8 +160,9 @@ describe.each(engines())('verify pinpoints tampering on %s', (engine) => {
   });
 
   it('prune removes whole days and what remains still verifies; a deletion after it is still found', async () => {
-    const result = await pruneAccessLog(test.db, crypto, clock, new Date('2026-11-21T12:00:00Z'));
-    expect(result).toMatchObject({ batches: 6, rows: 24 });
+    // Whole days go: a cut within 22 November keeps that day (its partition), and drops the 20th and 21st.
+    const result = await pruneAccessLog(test.db, crypto, clock, new Date('2026-11-22T05:00:00Z'));
+    expect(result).toMatchObject({ batches: 6, rows: 24, prunedBefore: '2026-11-22T00:00:00.000Z', partitions: 4 });
     expect(await verifyAccessLog(test.db, crypto)).toMatchObject({ ok: true, batches: 3, rows: 12 });
     // The window form reads only what it is asked for.
     expect(await verifyAccessLog(test.db, crypto, { from: new Date('2026-11-22T00:00:00Z'), to: new Date('2026-11-23T00:00:00Z') })).toMatchObject({ ok: true, batches: 3 });

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CommittedRecord } from '../../src/audit/record.js';
 import { systemClock } from '../../src/clock.js';
 import { createDetector } from '../../src/exposure/detector.js';
 import { readEntitlements, upsertEntitlements } from '../../src/exposure/relations.js';
@@ -85,5 +86,44 @@ describe.each(engines())('live detection (%s)', (engine) => {
     expect(attached.status).toBe(200);
     const event = await t.db.selectFrom('breach_event').selectAll().where('kind', '=', 'alert').executeTakeFirstOrThrow();
     expect(new Date(event.occurred_at).toISOString()).toBe('2020-03-31T09:45:00.000Z');
+  });
+});
+
+describe.each(engines())('live detection keeps up (%s)', (engine) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await openTestDatabase(engine);
+    const input = readEntitlements({ relations: [{ principal: 'P1', subject: 'C1', validFrom: '2019-01-01T00:00:00Z' }] }, 'Europe/Paris');
+    await upsertEntitlements({ db: t.db, clock: systemClock }, { ...input, roles: [], source: 'test' }, { subject: 'sync', roles: [], reason: 'test' });
+  }, 180_000);
+  afterAll(() => t.close());
+
+  it('checks every batch committed during a round in the next one: one check and one mark for all of them', async () => {
+    const committed: CommittedRecord[][] = [];
+    const writer = openWriter(t.db, (records) => void committed.push(records));
+    for (let i = 0; i < 30; i++) {
+      // Batches 17 and 25 carry an access nobody is entitled to, 20 minutes apart (two bursts); the others a
+      // parent's page with their childminder.
+      const at = `2020-04-01T08:${i === 24 ? '20' : '00'}:${String(i).padStart(2, '0')}Z`;
+      await writer.append(i === 16 || i === 24 ? access(at, `P${i}`, ['C1']) : access(at, 'P1', ['P1', 'C1']));
+    }
+    await writer.close();
+    expect(committed).toHaveLength(30);
+    const stream = committed[0]![0]!.stream;
+    const detector = createDetector({ db: t.db, clock: systemClock, logger: silentLogger, settings: testConfig().exposure });
+    // The first batch starts a round; the 29 others arrive while it is at the database.
+    await Promise.all(committed.map((records) => detector.onBatchCommitted(records)));
+    await detector.idle();
+    expect(detector.stats()).toMatchObject({ rounds: 2, batches: 30, records: 30, illegitimate: 2, alerts: 2, failures: 0, pendingRecords: 0 });
+    const mark = await t.db.selectFrom('exposure_check_mark').select('seq').where('stream', '=', stream).executeTakeFirstOrThrow();
+    expect(Number(mark.seq)).toBe(30);
+    const kept = await t.db.selectFrom('exposure_alert_access').select(['seq', 'pos', 'receiver', 'subject']).where('stream', '=', stream).execute();
+    expect(kept.map((k) => [Number(k.seq), k.pos, k.receiver, k.subject]).sort()).toEqual([[17, 0, 'P16', 'C1'], [25, 0, 'P24', 'C1']]);
+    // Checked in one round, the two bursts are still two alerts.
+    const alerts = await t.db.selectFrom('exposure_alert').select(['first_at', 'accesses']).orderBy('first_at').execute();
+    expect(alerts.map((a) => [new Date(a.first_at).toISOString(), a.accesses])).toEqual([
+      ['2020-04-01T08:00:16.000Z', 1],
+      ['2020-04-01T08:20:24.000Z', 1],
+    ]);
   });
 });

@@ -14,6 +14,8 @@ export interface AuditBatchTable {
   /** The earliest and latest of its records' times: window reads find batches by them. */
   first_record_at: Date;
   last_record_at: Date;
+  /** The distinct data subjects of its records (GIN index): a person's records are found without reading the log. */
+  subjects: string[];
 }
 
 export type AuditBatchRow = Selectable<AuditBatchTable>;
