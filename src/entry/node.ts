@@ -10,6 +10,7 @@ import { createMaintenanceHolder, maintenancePolicyFromConfig } from '../mainten
 import { withMaintenanceBypassKey } from './maintenance-bypass-key.js';
 import { openDatabase } from './open-database.js';
 import { createGatewayServer, startNodeAccessLog } from './node-audit.js';
+import { deliveryDeps } from './delivery-ports.js';
 import { startDeliveryWorker } from './delivery-worker.js';
 import { startTelemetry } from './telemetry.js';
 import { loadTemplateOverrides } from './load-templates.js';
@@ -41,6 +42,7 @@ export async function startServer(baseConfig: Config, env: NodeJS.ProcessEnv): P
   });
   await maintenance.start();
   const audit = await startNodeAccessLog(config, db, engine, systemClock, logger);
+  const noticeTemplates = config.notices.templatesDir ? await loadTemplateOverrides(config.notices.templatesDir) : undefined;
   const app = createApp({
     config,
     db,
@@ -50,7 +52,8 @@ export async function startServer(baseConfig: Config, env: NodeJS.ProcessEnv): P
     notifications,
     maintenance,
     accessLog: audit.accessLog,
-    noticeTemplates: config.notices.templatesDir ? await loadTemplateOverrides(config.notices.templatesDir) : undefined,
+    noticeTemplates,
+    delivery: deliveryDeps({ db, clock: systemClock, config, noticeTemplates }),
   });
   const delivery = startDeliveryWorker(config, db, systemClock, logger);
   // Gateway mode (VIGIE_UPSTREAM): the raw node:http gateway in front, the Hono app behind it for /_vigie.

@@ -67,12 +67,12 @@ describe.each(engines())('delivery API and signed receipts on %s', (engine) => {
     const good = JSON.stringify({ receipts: [{ id: `prov-${first!.id}`, status: 'DELIVRD', carrier: 'carrier-z' }] });
     const res = await send(await signPayload(receiptSecret, good, clock.now()), good);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ received: 1, changed: 1, ignored: 0 });
+    expect(await res.json()).toEqual({ received: 1, changed: 1, ignored: 0, held: 0 });
     const after = await messageStates();
     expect(after[0]).toMatchObject({ state: 'delivered', carrier: 'carrier-z' });
     expect(after.slice(1)).toEqual(before.slice(1));
     const again = await send(await signPayload(receiptSecret, good, clock.now()), good);
-    expect(await again.json()).toEqual({ received: 1, changed: 0, ignored: 1 });
+    expect(await again.json()).toEqual({ received: 1, changed: 0, ignored: 1, held: 0 });
   });
 
   it('exports a letter campaign as one print file and a mailing list', async () => {

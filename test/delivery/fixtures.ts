@@ -3,9 +3,9 @@ import { createServer, type Server } from 'node:http';
 import type { Clock } from '../../src/clock.js';
 import type { Db } from '../../src/db/database.js';
 import { defaultDeliverySettings, type DeliveryContext, type DeliverySettings } from '../../src/delivery/context.js';
-import type { DeliveryPorts, Person, PersonDeliveryStatus, TimelineEntry } from '../../src/delivery/ports.js';
-import { personalRenderer } from '../../src/delivery/render.js';
+import type { DeliveryPorts, FollowUp, Person, TimelineEntry } from '../../src/delivery/ports.js';
 import { signPayload } from '../../src/delivery/signature.js';
+import { personalRenderer } from '../../src/entry/delivery-ports.js';
 import { silentLogger } from '../../src/logger.js';
 
 export const breachId = 'breach-1';
@@ -13,8 +13,8 @@ export const draftId = 'draft-1';
 export const receiptSecret = 'receipt-secret-for-tests-0123456789';
 export const actor = { subject: 'carole', roles: ['comms'] };
 
-/** Phone prefixes of the example carrier table (src/delivery/data/carrier-prefixes.json). */
-export const carrierPrefixes = { 'carrier-a': '+33600', 'carrier-b': '+33601', 'carrier-c': '+33602', 'carrier-d': '+33603' } as const;
+/** Mobile blocks of four operators in ARCEP's numbering plan (src/delivery/data/fr-mobile-blocks.json), by name. */
+export const carrierPrefixes = { Orange: '+33607', SFR: '+33603', 'Bouygues Telecom': '+33650', 'Free mobile': '+33651' } as const;
 export type CarrierName = keyof typeof carrierPrefixes;
 
 /** n people spread over the four carriers in turn; each has an e-mail, a phone and an address. */
@@ -48,34 +48,42 @@ export const draftParts = {
 
 export interface FakeRegister {
   ports: DeliveryPorts;
-  statuses: Map<string, PersonDeliveryStatus>;
+  /** Each person's last follow-up as delivery reported it. */
+  statuses: Map<string, FollowUp['outcome']>;
+  followUps: FollowUp[];
   timeline: TimelineEntry[];
   approved: { value: boolean };
 }
 
-/** Ports over an in-memory population, with the drafts feature's real per-person renderer. */
-export function fakePorts(people: Person[]): FakeRegister {
+/**
+ * Ports over an in-memory population, with the drafts feature's real per-person renderer. The draft has
+ * every channel's parts unless `parts` names fewer (an SMS-only draft: `['sms']`).
+ */
+export function fakePorts(people: Person[], parts: string[] = Object.keys(draftParts.parts)): FakeRegister {
   const byId = new Map(people.map((p) => [p.id, p]));
   const sorted = [...people].sort((a, b) => (a.id < b.id ? -1 : 1));
-  const statuses = new Map<string, PersonDeliveryStatus>();
+  const statuses = new Map<string, FollowUp['outcome']>();
+  const followUps: FollowUp[] = [];
   const timeline: TimelineEntry[] = [];
   const approved = { value: true };
+  const written = { lang: draftParts.lang, parts: Object.fromEntries(Object.entries(draftParts.parts).filter(([name]) => parts.includes(name))) };
   const ports: DeliveryPorts = {
-    loadDraft: async (id) => (id === draftId ? { id, breachId } : undefined),
+    loadDraft: async (id) => (id === draftId ? { id, breachId, parts } : undefined),
     isApproved: async () => approved.value,
-    compileRenderer: async (_draft, channel) => personalRenderer(draftParts, channel, 'Europe/Paris'),
+    compileRenderer: async (_draft, channel) => personalRenderer(written, channel, 'Europe/Paris'),
     listPopulation: async (_breach, { segment, after, limit }) =>
       sorted.filter((p) => (!segment || p.segment === segment) && (!after || p.id > after)).slice(0, limit),
     findContacts: async (_breach, ids) => new Map(ids.map((id) => byId.get(id)).filter((p): p is Person => p !== undefined).map(({ id, ...rest }) => [id, rest])),
     getPeople: async (_breach, ids) => ids.map((id) => byId.get(id)).filter((p): p is Person => p !== undefined),
-    setPersonStatus: async (_breach, updates) => {
-      for (const u of updates) statuses.set(u.personId, u.status);
+    recordFollowUps: async (_breach, updates) => {
+      followUps.push(...updates);
+      for (const u of updates) statuses.set(u.personId, u.outcome);
     },
     addTimelineEvent: async (entry) => {
       timeline.push(entry);
     },
   };
-  return { ports, statuses, timeline, approved };
+  return { ports, statuses, followUps, timeline, approved };
 }
 
 export function deliveryTestContext(db: Db, clock: Clock, ports: DeliveryPorts, settings: Partial<DeliverySettings> = {}): DeliveryContext {
@@ -123,7 +131,7 @@ export async function startSmsStandIn(receiptUrl: () => string, port: number, no
     },
     close: () => new Promise((resolve) => { clearInterval(timer); server.close(() => resolve()); }),
   };
-  const carrierOf = (to: string) => (Object.entries(carrierPrefixes).find(([, prefix]) => to.startsWith(prefix))?.[0] ?? 'carrier-a') as CarrierName;
+  const carrierOf = (to: string) => (Object.entries(carrierPrefixes).find(([, prefix]) => to.startsWith(prefix))?.[0] ?? 'Orange') as CarrierName;
   const postBatch = () => {
     if (pending.length === 0) return;
     const body = JSON.stringify({ receipts: pending.splice(0, 1000) });
