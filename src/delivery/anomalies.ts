@@ -58,7 +58,8 @@ const key = (s: Slice) => `${s.carrier ?? '*'}\u0000${s.segment ?? '*'}`;
  *    stands out. A failing carrier is one alert, not also "the segments its people are in". Then the
  *    search runs again on what the kept slices leave, for a smaller failure beside a large one.
  * 4. What is left of the campaign is compared with past campaigns (`history`): a rise everywhere (a
- *    provider down) is one campaign-wide alert.
+ *    provider down) is one campaign-wide alert — once it is seen everywhere, not while slices are too
+ *    small to say where it is.
  */
 export function findAnomalies(cells: Cell[], rule: AnomalyRule, history: number | undefined): Finding[] {
   const high = (s: Sum, baseline: number) => {
@@ -115,7 +116,18 @@ export function findAnomalies(cells: Cell[], rule: AnomalyRule, history: number 
   const baseline = normal.sample >= rule.minSample ? rateOf(normal) : (history ?? 0);
   const found = kept.map((slice) => finding(slice, sum(inside(slice)), baseline, 'rest'));
 
-  const rest = sum(outside(kept));
-  if (stands(rest, history ?? 0)) found.push(finding({ carrier: null, segment: null }, rest, history ?? 0, 'history', kept));
+  // Campaign-wide only once it is seen to be spread: in each dimension with several values, the values with
+  // enough messages to judge hold at least half of them and are all high. Early in a campaign, 40 refusals
+  // in one segment and 40 acceptances in the other are not yet "everywhere".
+  const left = outside(kept);
+  const rest = sum(left);
+  const past = history ?? 0;
+  const spread = (['carrier', 'segment'] as const).every((dimension) => {
+    const values = [...new Set(left.map((c) => c[dimension]))];
+    if (values.length < 2) return true;
+    const judged = values.map((value) => sum(left.filter((c) => c[dimension] === value))).filter((s) => s.sample >= rule.minSample);
+    return judged.reduce((n, s) => n + s.sample, 0) * 2 >= rest.sample && judged.every((s) => high(s, past));
+  });
+  if (stands(rest, past) && spread) found.push(finding({ carrier: null, segment: null }, rest, past, 'history', kept));
   return found;
 }

@@ -48,6 +48,13 @@ describe('one anomaly, one alert, on the most specific slice that explains it', 
     expect(found).toMatchObject([{ carrier: null, segment: null, against: 'history', baseline: 0.01, total: 6_500 }]);
   });
 
+  it('waits while the slices are too small to say whether a failure is everywhere or in one of them', () => {
+    const early = [cell('(unknown)', 'agents', 40, 40), cell('(unknown)', 'clients', 40, 0)];
+    expect(findAnomalies(early, failure, undefined)).toEqual([]);
+    const later = [cell('(unknown)', 'agents', 60, 60), cell('(unknown)', 'clients', 60, 0)];
+    expect(findAnomalies(later, failure, undefined)).toMatchObject([{ carrier: null, segment: 'agents', against: 'rest' }]);
+  });
+
   it('two independent failures are two alerts', () => {
     const found = findAnomalies(campaign({ Orange: 0.3, 'Free mobile': 0.5 }, poleEmploi), failure, undefined);
     expect(found.map((f) => f.carrier).sort()).toEqual(['Free mobile', 'Orange']);

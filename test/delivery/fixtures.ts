@@ -57,9 +57,12 @@ export interface FakeRegister {
 
 /**
  * Ports over an in-memory population, with the drafts feature's real per-person renderer. The draft has
- * every channel's parts unless `parts` names fewer (an SMS-only draft: `['sms']`).
+ * every channel's parts unless `parts` names fewer (an SMS-only draft: `['sms']`); it belongs to `breach`
+ * (a register's breach id, for tests that read the real timeline).
  */
-export function fakePorts(people: Person[], parts: string[] = Object.keys(draftParts.parts)): FakeRegister {
+export function fakePorts(people: Person[], options: { parts?: string[]; breach?: string } = {}): FakeRegister {
+  const parts = options.parts ?? Object.keys(draftParts.parts);
+  const breach = options.breach ?? breachId;
   const byId = new Map(people.map((p) => [p.id, p]));
   const sorted = [...people].sort((a, b) => (a.id < b.id ? -1 : 1));
   const statuses = new Map<string, FollowUp['outcome']>();
@@ -68,7 +71,7 @@ export function fakePorts(people: Person[], parts: string[] = Object.keys(draftP
   const approved = { value: true };
   const written = { lang: draftParts.lang, parts: Object.fromEntries(Object.entries(draftParts.parts).filter(([name]) => parts.includes(name))) };
   const ports: DeliveryPorts = {
-    loadDraft: async (id) => (id === draftId ? { id, breachId, parts } : undefined),
+    loadDraft: async (id) => (id === draftId ? { id, breachId: breach, parts } : undefined),
     isApproved: async () => approved.value,
     compileRenderer: async (_draft, channel) => personalRenderer(written, channel, 'Europe/Paris'),
     listPopulation: async (_breach, { segment, after, limit }) =>
@@ -101,6 +104,8 @@ export interface SmsStandIn {
   duplicatesDropped: number;
   /** Sends per phone number, after deduplication. */
   perPhone: Map<string, number>;
+  /** Whether receipts name the network (a provider's portability lookup); false: Vigie keeps its numbering-plan guess. */
+  reportsNetwork: boolean;
   setBehaviour(carrier: CarrierName, behaviour: CarrierBehaviour): void;
   /** Waits until every queued receipt is posted. */
   flush(): Promise<void>;
@@ -122,6 +127,7 @@ export async function startSmsStandIn(receiptUrl: () => string, port: number, no
     handoffs: 0,
     duplicatesDropped: 0,
     perPhone: new Map(),
+    reportsNetwork: true,
     setBehaviour: (carrier, behaviour) => behaviours.set(carrier, behaviour),
     async flush() {
       while (pending.length > 0 || inFlight.size > 0) {
@@ -161,7 +167,7 @@ export async function startSmsStandIn(receiptUrl: () => string, port: number, no
         const carrier = carrierOf(to);
         const behaviour = behaviours.get(carrier) ?? 'deliver';
         if (behaviour !== 'silent') {
-          pending.push({ reference, id: `prov-${reference}`, status: behaviour === 'deliver' ? 'delivered' : 'failed', carrier, ...(behaviour === 'fail' ? { error: 'carrier refused' } : {}) });
+          pending.push({ reference, id: `prov-${reference}`, status: behaviour === 'deliver' ? 'delivered' : 'failed', ...(stand.reportsNetwork ? { carrier } : {}), ...(behaviour === 'fail' ? { error: 'carrier refused' } : {}) });
         }
       }
       res.writeHead(200, { 'content-type': 'application/json' });
