@@ -49,7 +49,7 @@ export async function createCampaign(
   if (!draft) throw new NotFoundError('No draft with this id');
   // A draft written for one channel has no part for another: an SMS draft sent as letters printed empty pages.
   if (!draftFitsChannel(draft.parts, input.channel)) {
-    const has = draft.parts.length > 0 ? draft.parts.join(', ') : 'none';
+    const has = draft.parts.length > 0 ? [...draft.parts].sort().join(', ') : 'none';
     throw new ValidationError([{ path: 'body.channel', message: `the draft has no ${input.channel} part (${partsOfChannel(input.channel).join(' or ')}; it has: ${has}): approve a ${input.channel} draft and send that` }]);
   }
   if (!(await ctx.ports.isApproved(draft))) throw new ConflictError('The draft is not approved by the DPO: it cannot be sent');

@@ -85,6 +85,13 @@ describe.each(engines())('a campaign over the real register, drafts and director
     expect(draft.status).toBe(201);
     expect((await call(`/drafts/${draft.body.id}/approval`, ['dpo'], { version: 1, reason: 'relu' })).status).toBe(200);
 
+    // The e-mail draft has no letter part: refused before anything is queued, naming the field.
+    const campaignsBefore = await t.db.selectFrom('delivery_campaign').select('id').execute();
+    const letters = await call('/delivery/campaigns', ['comms'], { draftId: draft.body.id, channel: 'letter', reason: 'no e-mail on file' });
+    expect(letters.status).toBe(400);
+    expect(letters.body.errors).toEqual([{ path: 'body.channel', message: 'the draft has no letter part (letter or letter-html; it has: email-html, email-subject, email-text): approve a letter draft and send that' }]);
+    expect(await t.db.selectFrom('delivery_campaign').select('id').execute()).toEqual(campaignsBefore);
+
     const campaign = await call('/delivery/campaigns', ['comms'], { draftId: draft.body.id, channel: 'email', reason: 'Art. 34 communication' });
     expect(campaign.status).toBe(201);
     expect(campaign.body).toMatchObject({ queued: 2, withoutDestination: 1, campaign: { total: 2 } });
