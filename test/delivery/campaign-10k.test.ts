@@ -1,26 +1,20 @@
 import { createHmac } from 'node:crypto';
-import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/clock.js';
 import { createCampaign } from '../../src/delivery/campaigns.js';
 import type { DeliveryContext } from '../../src/delivery/context.js';
 import { changeCampaign } from '../../src/delivery/control.js';
-import { monitorCampaigns } from '../../src/delivery/monitor.js';
 import { reconcile } from '../../src/delivery/reconciliation.js';
-import { createSmsHttpTransport } from '../../src/delivery/sms-http.js';
-import { runRound } from '../../src/delivery/worker.js';
 import { signatureHeader } from '../../src/http/signed-webhooks.js';
-import type { DeliveryAlert } from '../../src/db/tables/delivery-alert.js';
 import { engines, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
-import { freePort } from '../helpers/processes.js';
-import { testApp } from '../helpers/test-app.js';
-import { actor, carrierPrefixes, deliveryTestContext, draftId, fakePorts, makePeople, receiptSecret, startSmsStandIn, type SmsStandIn } from './fixtures.js';
+import type { testApp } from '../helpers/test-app.js';
+import { actor, carrierPrefixes, deliveryTestContext, draftId, fakePorts, makePeople, sendAndWatch as watch, startSmsHarness, type SmsStandIn } from './fixtures.js';
 
 const fiveMinutes = 5 * 60_000;
 
 describe.each(engines())('a 10,000-person (2,000 embedded) SMS campaign through a provider stand-in, on %s', (engine) => {
   let t: TestDatabase;
-  let server: ServerType;
+  let harness: Awaited<ReturnType<typeof startSmsHarness>>;
   let stand: SmsStandIn;
   let ctx: DeliveryContext;
   let app: ReturnType<typeof testApp>;
@@ -34,10 +28,8 @@ describe.each(engines())('a 10,000-person (2,000 embedded) SMS campaign through 
 
   beforeAll(async () => {
     t = await openTestDatabase(engine);
-    app = testApp({ db: t.db, clock, env: { VIGIE_DELIVERY_RECEIPT_SECRET: receiptSecret }, deps: { delivery: { ports: register.ports } } });
-    const appPort = await freePort();
-    server = serve({ fetch: app.app.fetch, port: appPort, hostname: '127.0.0.1' });
-    stand = await startSmsStandIn(() => `http://127.0.0.1:${appPort}/_vigie/delivery/receipts/sms`, await freePort(), () => clock.now());
+    harness = await startSmsHarness(t.db, clock, register);
+    ({ app, stand } = harness);
     ctx = {
       ...deliveryTestContext(t.db, clock, register.ports, { alertWebhooks: ['https://alerts.example.test/hook'], alertWebhookSecret: webhookSecret }),
       fetch: (async (url: string, init: RequestInit) => {
@@ -48,31 +40,10 @@ describe.each(engines())('a 10,000-person (2,000 embedded) SMS campaign through 
     };
   });
   afterAll(async () => {
-    await stand?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await harness?.close();
     await t?.close();
   });
-
-  /**
-   * Sends in rounds of 500 with the clock moving 5 s per round, the monitor running every 60 s of clock
-   * time as a worker's would; stops when `done` says so. Returns the alerts raised on the way.
-   */
-  async function sendAndWatch(done: (alerts: DeliveryAlert[]) => boolean, maxRounds = 200, untilIdle = false): Promise<DeliveryAlert[]> {
-    const transport = createSmsHttpTransport({ provider: 'sms', url: stand.url, sender: 'Vigie', ratePerSecond: 1_000_000 });
-    const alerts: DeliveryAlert[] = [];
-    let lastMonitor = clock.now().getTime();
-    for (let round = 0; round < maxRounds && !done(alerts); round++) {
-      const handed = await runRound(ctx, transport, 500);
-      await stand.flush();
-      if (handed === 0 && untilIdle) break;
-      clock.advance(5_000);
-      if (clock.now().getTime() - lastMonitor >= 60_000) {
-        lastMonitor = clock.now().getTime();
-        alerts.push(...(await monitorCampaigns(ctx)));
-      }
-    }
-    return alerts;
-  }
+  const sendAndWatch = (done: Parameters<typeof watch>[3], maxRounds = 200, untilIdle = false) => watch(ctx, stand, clock, done, { maxRounds, untilIdle });
 
   it('one carrier accepting then failing raises the alert within 5 minutes; reconciliation names it; resend reaches the failed only', async () => {
     stand.setBehaviour('Bouygues Telecom', 'fail');

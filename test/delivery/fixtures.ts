@@ -1,11 +1,18 @@
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { createServer, type Server } from 'node:http';
+import { serve } from '@hono/node-server';
 import type { Clock } from '../../src/clock.js';
+import type { DeliveryAlert } from '../../src/db/tables/delivery-alert.js';
 import type { Db } from '../../src/db/database.js';
 import { defaultDeliverySettings, type DeliveryContext, type DeliverySettings } from '../../src/delivery/context.js';
 import type { DeliveryPorts, FollowUp, Person, TimelineEntry } from '../../src/delivery/ports.js';
+import { monitorCampaigns } from '../../src/delivery/monitor.js';
 import { signPayload } from '../../src/delivery/signature.js';
+import { createSmsHttpTransport } from '../../src/delivery/sms-http.js';
+import { runRound } from '../../src/delivery/worker.js';
 import { personalRenderer } from '../../src/entry/delivery-ports.js';
+import { freePort } from '../helpers/processes.js';
+import { testApp } from '../helpers/test-app.js';
 import { silentLogger } from '../../src/logger.js';
 
 export const breachId = 'breach-1';
@@ -203,4 +210,48 @@ export async function startSmtpCatcher(port: number, onRcptTo?: SMTPServerOption
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return { server, received };
+}
+
+/** The app on a real port (receipts reach it over HTTP) and an SMS provider stand-in posting receipts to it. */
+export async function startSmsHarness(db: Db, clock: Clock, register: FakeRegister) {
+  const app = testApp({ db, clock, env: { VIGIE_DELIVERY_RECEIPT_SECRET: receiptSecret }, deps: { delivery: { ports: register.ports } } });
+  const appPort = await freePort();
+  const server = serve({ fetch: app.app.fetch, port: appPort, hostname: '127.0.0.1' });
+  const stand = await startSmsStandIn(() => `http://127.0.0.1:${appPort}/_vigie/delivery/receipts/sms`, await freePort(), () => clock.now());
+  return {
+    app,
+    stand,
+    async close() {
+      await stand.close();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/**
+ * Sends in rounds of 500 with the clock moving 5 s per round, the monitor running every 60 s of clock time
+ * as a worker's would; stops when `done` says so (or, with `untilIdle`, when nothing is left to hand off).
+ * Returns the alerts raised on the way.
+ */
+export async function sendAndWatch(
+  ctx: DeliveryContext,
+  stand: SmsStandIn,
+  clock: Clock & { advance(ms: number): void },
+  done: (alerts: DeliveryAlert[]) => boolean,
+  options: { maxRounds?: number; untilIdle?: boolean } = {},
+): Promise<DeliveryAlert[]> {
+  const transport = createSmsHttpTransport({ provider: 'sms', url: stand.url, sender: 'Vigie', ratePerSecond: 1_000_000 });
+  const alerts: DeliveryAlert[] = [];
+  let lastMonitor = clock.now().getTime();
+  for (let round = 0; round < (options.maxRounds ?? 200) && !done(alerts); round++) {
+    const handed = await runRound(ctx, transport, 500);
+    await stand.flush();
+    if (handed === 0 && options.untilIdle) break;
+    clock.advance(5_000);
+    if (clock.now().getTime() - lastMonitor >= 60_000) {
+      lastMonitor = clock.now().getTime();
+      alerts.push(...(await monitorCampaigns(ctx)));
+    }
+  }
+  return alerts;
 }
