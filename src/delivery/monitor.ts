@@ -63,7 +63,7 @@ const sliceWords = (s: Slice) =>
   s.carrier !== null && s.segment !== null ? `carrier ${s.carrier}, segment ${s.segment}` : s.carrier !== null ? `carrier ${s.carrier}` : s.segment !== null ? `segment ${s.segment}` : 'the whole campaign';
 
 /** The alert's sentence: what, how much, against what, how much of the campaign, and what was inferred. */
-export function describe(kind: AlertKind, f: Finding, pastForCarrier: number | undefined): string {
+export function describeAnomaly(kind: AlertKind, f: Finding, pastForCarrier: number | undefined): string {
   const rule = anomalyRules.kinds[kind];
   const where = f.excluding.length > 0 ? `the campaign outside ${f.excluding.map(sliceWords).join(' and ')}` : sliceWords(f);
   const against = f.against === 'history' ? 'in past campaigns' : 'for the rest of the campaign';
@@ -108,7 +108,7 @@ export async function monitorCampaigns(ctx: DeliveryContext): Promise<DeliveryAl
       const cells: Cell[] = rows.map((row) => ({ carrier: row.carrier, segment: row.segment, total: row.total, inferred: row.inferred, sample: row[`s${i}`]!, hits: row[`h${i}`]! }));
       for (const found of findAnomalies(cells, anomalyRules.kinds[kind], histories[i]!.get('*'))) {
         if (existing.some((a) => a.kind === kind && overlaps(a, found))) continue;
-        const alert = await storeAlert(ctx, campaign.id, kind, found, describe(kind, found, found.carrier ? histories[i]!.get(found.carrier) : undefined), windowStart, now);
+        const alert = await storeAlert(ctx, campaign.id, kind, found, describeAnomaly(kind, found, found.carrier ? histories[i]!.get(found.carrier) : undefined), windowStart, now);
         if (!alert) continue;
         existing.push(alert);
         raised.push(alert);

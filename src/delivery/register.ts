@@ -3,17 +3,15 @@ import { registerGetCampaign } from './routes/get-campaign.js';
 import { registerGetReconciliation } from './routes/get-reconciliation.js';
 import { registerPostCampaign } from './routes/post-campaign.js';
 import { registerPostCampaignAction } from './routes/post-campaign-action.js';
-import { registerPostBounces } from './routes/post-bounces.js';
 import { registerPostLetters } from './routes/post-letters.js';
 import { registerPostLettersPosted } from './routes/post-letters-posted.js';
-import { registerPostReceipts } from './routes/post-receipts.js';
+import { registerPostProviderReports } from './routes/post-provider-reports.js';
 import { registerPostResend } from './routes/post-resend.js';
 
 /** Sending and delivery tracking. Order matters: fixed paths before `/{id}/{action}`. */
 export function registerDelivery(app: App): void {
   registerPostCampaign(app);
-  registerPostReceipts(app);
-  registerPostBounces(app);
+  registerPostProviderReports(app);
   registerGetCampaign(app);
   registerGetReconciliation(app);
   registerPostResend(app);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { findAnomalies, type Cell } from '../../src/delivery/anomalies.js';
 import { carrierOf, normalizePhone, reportedCarrier } from '../../src/delivery/carrier.js';
 import { anomalyRules } from '../../src/delivery/channels.js';
-import { describe as describeFinding } from '../../src/delivery/monitor.js';
+import { describeAnomaly } from '../../src/delivery/monitor.js';
 import { backoffMs } from '../../src/delivery/queue.js';
 
 const failure = anomalyRules.kinds['failure-rate'];
@@ -28,7 +28,7 @@ describe('one anomaly, one alert, on the most specific slice that explains it', 
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ carrier: 'Orange', segment: null, against: 'rest', sample: 1_700, hits: 442, total: 1_700, campaignTotal: 6_500 });
     expect(found[0]!.baseline).toBeCloseTo(0.01, 3);
-    expect(describeFinding('failure-rate', found[0]!, 0.012)).toBe(
+    expect(describeAnomaly('failure-rate', found[0]!, 0.012)).toBe(
       'failure-rate on carrier Orange: 26.0 % failed (442 of 1,700 messages with a final outcome (delivery receipt, or refusal at hand-off)) against 1.0 % for the rest of the campaign; 1.2 % in past campaigns. It covers 26.2 % of the campaign (1,700 of 6,500 messages).',
     );
   });
@@ -68,7 +68,7 @@ describe('one anomaly, one alert, on the most specific slice that explains it', 
   it('says which carriers were inferred from the numbering plan', () => {
     const cells = [cell('Orange', 'a', 1_000, 300, 1_000, 400), cell('SFR', 'a', 1_000, 10, 1_000, 0)];
     const [found] = findAnomalies(cells, failure, undefined);
-    expect(describeFinding('failure-rate', found!, undefined)).toContain('carrier inferred from the numbering plan (not reported by the provider) for 400 of them');
+    expect(describeAnomaly('failure-rate', found!, undefined)).toContain('carrier inferred from the numbering plan (not reported by the provider) for 400 of them');
   });
 
   it('flags receipts that stopped arriving for one carrier', () => {

@@ -29,12 +29,3 @@ export async function readSignedBody<T extends z.ZodType>(c: Context<AppEnv>, ct
   }
   return parsed.data;
 }
-
-export const providerParam = z.object({ provider: z.string().regex(/^[a-z0-9-]{1,40}$/).openapi({ param: { name: 'provider', in: 'path' } }) });
-
-export const reportResultSchema = z.object({
-  received: z.number().int(),
-  changed: z.number().int(),
-  ignored: z.number().int(),
-  held: z.number().int().openapi({ description: 'Reports naming a provider message id not recorded yet: kept, applied when the hand-off lands' }),
-});
