@@ -54,7 +54,9 @@ function columnsOf(reports: (ProviderReport & { key: string })[]): Columns {
 /**
  * Applies reports to messages not yet final, in one set-based statement; rows locked in id order (as
  * queue.ts does: outcomes and receipts update overlapping rows at the same time). A delivered receipt is the
- * SMS channel's evidence of informing; a failure (receipt or bounce) takes any evidence back.
+ * SMS channel's evidence of informing; a failure (receipt or bounce) takes any evidence back. A final receipt
+ * also settles a message queued for a retry: the provider took it after all (its answer was lost), and it is
+ * not handed off again.
  */
 async function update(db: Db, provider: string, match: 'reference' | 'provider', cols: Columns, now: Date): Promise<Changed[]> {
   if (cols.keys.length === 0) return [];
@@ -76,7 +78,8 @@ async function update(db: Db, provider: string, match: 'reference' | 'provider',
       lease_until = case when r.state = 'sent' then m.lease_until else null end
     from unnest(${cols.keys}::text[], ${cols.states}::text[], ${cols.reasons}::text[], ${cols.carriers}::text[]) as r(key, state, reason, carrier)
     join locked on locked.key = r.key
-    where m.id = locked.id and m.provider = ${provider} and m.state in ('sending', 'sent', 'unknown')
+    where m.id = locked.id and m.provider = ${provider}
+      and (m.state in ('sending', 'sent', 'unknown') or (m.state = 'queued' and r.state <> 'sent'))
     returning locked.key, m.campaign_id, m.person_id, m.channel, m.state, m.failure_reason`.execute(db);
   return rows;
 }

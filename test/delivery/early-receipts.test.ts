@@ -59,6 +59,25 @@ describe.each(engines())('receipts that arrive before their hand-off is recorded
     const first = await t.db.selectFrom('delivery_message').select('provider_message_id').where('campaign_id', '=', campaign.id).orderBy('id').executeTakeFirstOrThrow();
     expect(await postReceipts([{ id: 'prov-never', status: 'delivered' }, { id: first.provider_message_id, status: 'failed' }])).toEqual({ received: 2, changed: 0, ignored: 1, held: 1 });
     expect(await t.db.selectFrom('delivery_early_report').select('provider_message_id').execute()).toEqual([{ provider_message_id: 'prov-never' }]);
+
+    // A hand-off whose answer was lost (a timeout: queued for a retry) while the provider took it: its receipt,
+    // arriving after, settles the message, which is then not handed off again.
+    const lostAnswers: string[] = [];
+    const lost: Transport = {
+      ...racing,
+      async send(message) {
+        lostAnswers.push(message.reference);
+        return { status: 'temporary', reason: 'provider unreachable (TimeoutError)' };
+      },
+    };
+    const again = await createCampaign(ctx, actor, { draftId, channel: 'sms', segment: 'agents', reason: 'apology' });
+    await changeCampaign(ctx, actor, again.campaign.id, 'start', 'approved');
+    expect(await drain(ctx, [lost])).toBe(3);
+    expect(await postReceipts(lostAnswers.map((reference) => ({ reference, status: 'delivered' })))).toEqual({ received: 3, changed: 3, ignored: 0, held: 0 });
+    clock.advance(3_600_000);
+    expect(await drain(ctx, [lost])).toBe(0);
+    const settled = await t.db.selectFrom('delivery_message').select('state').where('campaign_id', '=', again.campaign.id).execute();
+    expect(settled.map((m) => m.state)).toEqual(['delivered', 'delivered', 'delivered']);
     clock.advance(8 * 86_400_000);
     await monitorCampaigns(ctx);
     expect(await t.db.selectFrom('delivery_early_report').select('id').execute()).toEqual([]);
