@@ -4,7 +4,7 @@ import { migrateTo, migrateToLatest } from '../../src/db/migrate.js';
 import { engines, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 
 /**
- * 20261204090000_delivery_follow_up on a database that already sent: delivered messages keep their evidence,
+ * 20261204120000_delivery_follow_up on a database that already sent: delivered messages keep their evidence,
  * carriers are marked as reported (a receipt named them) or inferred (the old prefix table), and the alerts
  * already raised keep their kinds while e-mail's new ones become allowed.
  */

@@ -7,7 +7,7 @@ import * as delivery from './20261124000000_delivery.js';
 import * as exposureVerdicts from './20261202200000_exposure_verdicts.js';
 import * as accessLogBatchIndex from './20261202210000_access_log_batch_index.js';
 import * as accessLogInBatches from './20261203030000_access_log_in_batches.js';
-import * as deliveryFollowUp from './20261204090000_delivery_follow_up.js';
+import * as deliveryFollowUp from './20261204120000_delivery_follow_up.js';
 import * as breachRegister from './20261123210000_breach_register.js';
 import * as noticeDrafts from './20261123220000_notice_drafts.js';
 
@@ -26,5 +26,5 @@ export const migrations: Record<string, Migration> = {
   '20261202200000_exposure_verdicts': exposureVerdicts,
   '20261202210000_access_log_batch_index': accessLogBatchIndex,
   '20261203030000_access_log_in_batches': accessLogInBatches,
-  '20261204090000_delivery_follow_up': deliveryFollowUp,
+  '20261204120000_delivery_follow_up': deliveryFollowUp,
 };
