@@ -4,7 +4,8 @@ import type { MessageState } from '../db/tables/delivery-message.js';
 import { ConflictError, ValidationError } from '../http/errors.js';
 import { getCampaign } from './campaigns.js';
 import { channelRules } from './channels.js';
-import type { Actor, DeliveryContext } from './context.js';
+import { systemClock } from '../clock.js';
+import { defaultDeliverySettings, type Actor, type DeliveryContext } from './context.js';
 import { recordAction } from './record-action.js';
 
 export const campaignActions = ['start', 'pause', 'resume', 'cancel'] as const;
@@ -86,9 +87,13 @@ export interface CampaignProgress {
   done: number;
 }
 
-export async function campaignProgress(ctx: Pick<DeliveryContext, 'db' | 'clock' | 'settings'>, id: string): Promise<CampaignProgress> {
+/** Callers that only have a database (the console's situation page) get the system clock and default settings. */
+export type ReadingContext = Pick<DeliveryContext, 'db'> & Partial<Pick<DeliveryContext, 'clock' | 'settings'>>;
+
+export async function campaignProgress(ctx: ReadingContext, id: string): Promise<CampaignProgress> {
   const campaign = await getCampaign(ctx.db, id);
-  const silentBefore = new Date(ctx.clock.now().getTime() - ctx.settings.silentAfterMs);
+  const silentAfterMs = (ctx.settings ?? defaultDeliverySettings).silentAfterMs;
+  const silentBefore = new Date((ctx.clock ?? systemClock).now().getTime() - silentAfterMs);
   const receipts = channelRules[campaign.channel].receipts;
   const { rows } = await sql<{ state: MessageState; carrier: string | null; n: number; accepted: number; informed: number; silent: number; inferred: number }>`
     select state, carrier, count(*)::int as n, count(sent_at)::int as accepted,
@@ -119,7 +124,7 @@ export async function campaignProgress(ctx: Pick<DeliveryContext, 'db' | 'clock'
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const waiting = counts.queued + counts.sending;
   return {
-    campaign, counts, accepted, informed, silent, silentAfterMinutes: Math.round(ctx.settings.silentAfterMs / 60_000),
+    campaign, counts, accepted, informed, silent, silentAfterMinutes: Math.round(silentAfterMs / 60_000),
     carriers: [...carriers.values()].sort((a, b) => b.silent - a.silent || a.carrier.localeCompare(b.carrier)),
     done: total === 0 ? 1 : (total - waiting) / total,
   };

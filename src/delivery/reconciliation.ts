@@ -3,7 +3,9 @@ import type { DeliveryAlert } from '../db/tables/delivery-alert.js';
 import type { DeliveryCampaign } from '../db/tables/delivery-campaign.js';
 import { getCampaign } from './campaigns.js';
 import { channelRules } from './channels.js';
-import type { DeliveryContext } from './context.js';
+import { systemClock } from '../clock.js';
+import { defaultDeliverySettings } from './context.js';
+import type { ReadingContext } from './control.js';
 
 export interface ReconciliationRow {
   dimension: 'carrier' | 'segment' | 'provider';
@@ -43,9 +45,9 @@ export interface Reconciliation {
  * raised. `silent` grows per carrier from the first minutes of a campaign: a carrier that swallows messages
  * (the 2013 Pôle emploi case, silent for two weeks) shows there long before any deadline.
  */
-export async function reconcile(ctx: Pick<DeliveryContext, 'db' | 'clock' | 'settings'>, campaignId: string, silentAfterMs = ctx.settings.silentAfterMs): Promise<Reconciliation> {
+export async function reconcile(ctx: ReadingContext, campaignId: string, silentAfterMs = (ctx.settings ?? defaultDeliverySettings).silentAfterMs): Promise<Reconciliation> {
   const campaign = await getCampaign(ctx.db, campaignId);
-  const silentBefore = new Date(ctx.clock.now().getTime() - silentAfterMs);
+  const silentBefore = new Date((ctx.clock ?? systemClock).now().getTime() - silentAfterMs);
   const receipts = channelRules[campaign.channel].receipts;
   const rows: ReconciliationRow[] = [];
   for (const dimension of ['carrier', 'segment', 'provider'] as const) {
