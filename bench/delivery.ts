@@ -7,7 +7,7 @@ import { createCampaign } from '../src/delivery/campaigns.js';
 import { defaultDeliverySettings, type DeliveryContext } from '../src/delivery/context.js';
 import type { DeliveryPorts, Person } from '../src/delivery/ports.js';
 import { ingestReceipts, type Receipt } from '../src/delivery/receipts.js';
-import { personalRenderer } from '../src/delivery/render.js';
+import { personalRenderer } from '../src/entry/delivery-ports.js';
 import { openDatabase } from '../src/entry/open-database.js';
 import { silentLogger } from '../src/logger.js';
 import type { Benchmark } from './index.js';
@@ -17,7 +17,8 @@ const campaignSize = Number(process.env.BENCH_DELIVERY_SIZE ?? 650_000);
 const receiptCount = Number(process.env.BENCH_DELIVERY_RECEIPTS ?? 200_000);
 
 const sms = 'Bonjour [[person.name]], le [[person.date]] vos données ([[person.exposedList]]) ont pu être vues par un autre usager. Infos: exemple.fr/incident';
-const carriers = ['+33600', '+33601', '+33602', '+33603'];
+// Mobile blocks of four operators in ARCEP's numbering plan (src/delivery/data/fr-mobile-blocks.json).
+const carriers = ['+33607', '+33603', '+33650', '+33651'];
 
 /** The population generated page by page, as the register would stream it (ids in order). */
 function population(size: number): DeliveryPorts {
@@ -30,7 +31,7 @@ function population(size: number): DeliveryPorts {
     firstExposedAt: new Date(Date.UTC(2026, 10, 20, 9, i % 600)),
   });
   return {
-    loadDraft: async (id) => ({ id, breachId: 'bench' }),
+    loadDraft: async (id) => ({ id, breachId: 'bench', parts: ['sms'] }),
     isApproved: async () => true,
     compileRenderer: async (_draft, channel) => personalRenderer({ lang: 'fr', parts: { sms } }, channel, 'Europe/Paris'),
     listPopulation: async (_breach, { after, limit }) => {
@@ -39,7 +40,7 @@ function population(size: number): DeliveryPorts {
     },
     getPeople: async () => [],
     findContacts: async () => new Map(),
-    setPersonStatus: async () => {},
+    recordFollowUps: async () => {},
     addTimelineEvent: async () => {},
   };
 }
@@ -83,7 +84,7 @@ export const deliveryBenchmark: Benchmark = {
       for (let i = 0; i < ids.length; i += 1_000) {
         batches.push(ids.slice(i, i + 1_000).map((id, k) => {
           const failed = k % 20 === 0;
-          const receipt: Receipt = { status: failed ? 'failed' : 'delivered', carrier: 'carrier-a', ...(failed ? { error: 'absent subscriber' } : {}) };
+          const receipt: Receipt = { status: failed ? 'failed' : 'delivered', carrier: 'Orange', ...(failed ? { error: 'absent subscriber' } : {}) };
           return (i / 1_000) % 2 === 0 ? { ...receipt, reference: id } : { ...receipt, id: `prov-${id}` };
         }));
       }

@@ -60,6 +60,8 @@ export const configSchema = z
     VIGIE_DELIVERY_ALERT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     VIGIE_DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
     VIGIE_DELIVERY_UNKNOWN_AFTER_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
+    VIGIE_DELIVERY_EMAIL_BOUNCE_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
+    VIGIE_DELIVERY_SILENT_AFTER_SECONDS: z.coerce.number().int().min(60).max(86_400).default(1_800),
     VIGIE_TEMPLATES_DIR: z.string().min(1).optional(),
     VIGIE_SMS_MAX_SEGMENTS: z.coerce.number().int().min(1).max(10).default(3),
     VIGIE_NOTICE_URL: optionalUrl,
@@ -174,6 +176,10 @@ export const configSchema = z
       alertWebhookSecret: value.VIGIE_DELIVERY_ALERT_WEBHOOK_SECRET,
       maxAttempts: value.VIGIE_DELIVERY_MAX_ATTEMPTS,
       unknownAfterSeconds: value.VIGIE_DELIVERY_UNKNOWN_AFTER_SECONDS,
+      // E-mail has no receipts: accepted by the relay and not bounced for this long is its evidence of informing.
+      emailBounceSeconds: value.VIGIE_DELIVERY_EMAIL_BOUNCE_SECONDS,
+      // Accepted SMS with no receipt for this long are counted "silent" per carrier (views, resend default).
+      silentAfterSeconds: value.VIGIE_DELIVERY_SILENT_AFTER_SECONDS,
     },
     // Drafts (issue 7): an organisation's own templates laid over templates/, and the SMS length warning.
     notices: { templatesDir: value.VIGIE_TEMPLATES_DIR, smsMaxSegments: value.VIGIE_SMS_MAX_SEGMENTS, noticeUrl: value.VIGIE_NOTICE_URL },

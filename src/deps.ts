@@ -3,7 +3,7 @@ import type { StaffTokenVerifier } from './auth/verify-staff-token.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
-import type { DeliveryDeps } from './delivery/wiring.js';
+import type { DeliveryDeps } from './delivery/ports.js';
 import type { Logger } from './logger.js';
 import type { Notifications } from './db/notifications.js';
 import type { MaintenanceHolder } from './maintenance/holder.js';
@@ -30,7 +30,7 @@ export interface AppDeps {
   maintenance?: MaintenanceHolder;
   /** An organisation's own draft templates (VIGIE_TEMPLATES_DIR, read by the Node entry), over the bundled ones. */
   noticeTemplates?: TemplateFiles;
-  /** Sending and delivery tracking (issue 8): ports of the drafts and register features, an HTTP client. */
+  /** Sending and delivery tracking: the ports over drafts, register and directory the entry composed (src/entry/delivery-ports.ts). */
   delivery?: DeliveryDeps;
   /** The console's built assets (DSFR, uPlot, its scripts): files on Node, the [assets] binding on Workers. */
   consoleAssets?: ConsoleAssetStore;

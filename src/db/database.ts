@@ -9,6 +9,7 @@ import type { ExposureAlertAccessTable, ExposureAlertTable, ExposureCheckMarkTab
 import type { ExposurePrincipalRoleTable, ExposureRelationTable } from './tables/exposure-relation.js';
 import type { ExposureSnapshotTable } from './tables/exposure-snapshot.js';
 import type { DeliveryAlertTable } from './tables/delivery-alert.js';
+import type { DeliveryEarlyReportTable } from './tables/delivery-early-report.js';
 import type { DeliveryCampaignTable } from './tables/delivery-campaign.js';
 import type { DeliveryMessageTable } from './tables/delivery-message.js';
 import type { DeliveryProviderBucketTable } from './tables/delivery-provider-bucket.js';
@@ -37,6 +38,7 @@ export interface Database {
   delivery_message: DeliveryMessageTable;
   delivery_provider_bucket: DeliveryProviderBucketTable;
   delivery_alert: DeliveryAlertTable;
+  delivery_early_report: DeliveryEarlyReportTable;
   breach: BreachTable;
   breach_revision: BreachRevisionTable;
   breach_event: BreachEventTable;

@@ -6,6 +6,7 @@ import { carrierOf, normalizePhone } from './carrier.js';
 import type { Actor, DeliveryContext } from './context.js';
 import type { DeliveryChannel, Person, RenderedMessage } from './ports.js';
 import { recordAction } from './record-action.js';
+import { draftFitsChannel, partsOfChannel } from './render.js';
 
 export const deliveryChannels = ['email', 'sms', 'letter'] as const;
 
@@ -46,6 +47,11 @@ export async function createCampaign(
   if (errors.length > 0) throw new ValidationError(errors);
   const draft = await ctx.ports.loadDraft(input.draftId);
   if (!draft) throw new NotFoundError('No draft with this id');
+  // A draft written for one channel has no part for another: an SMS draft sent as letters printed empty pages.
+  if (!draftFitsChannel(draft.parts, input.channel)) {
+    const has = draft.parts.length > 0 ? [...draft.parts].sort().join(', ') : 'none';
+    throw new ValidationError([{ path: 'body.channel', message: `the draft has no ${input.channel} part (${partsOfChannel(input.channel).join(' or ')}; it has: ${has}): approve a ${input.channel} draft and send that` }]);
+  }
   if (!(await ctx.ports.isApproved(draft))) throw new ConflictError('The draft is not approved by the DPO: it cannot be sent');
 
   const now = ctx.clock.now();
@@ -157,6 +163,7 @@ function renderPage(campaign: DeliveryCampaign, render: (person: Person) => Rend
     page.person.push(person.id);
     page.segment.push(person.segment ?? null);
     page.destination.push(destination);
+    // The numbering plan's guess until the provider names the network (carrier_source says which).
     page.carrier.push(campaign.channel === 'sms' ? carrierOf(destination) : null);
     page.subject.push(rendered.subject ?? null);
     page.body.push(rendered.text);
@@ -169,8 +176,9 @@ async function insertPage(trx: Db, campaign: DeliveryCampaign, page: RenderedPag
   if (page.person.length === 0) return 0;
   // One statement per page with one array parameter per column: 650,000 rows are 130 round trips.
   const result = await sql`
-    insert into delivery_message (campaign_id, person_id, segment, channel, provider, destination, carrier, subject, body, html, state, next_attempt_at, queued_at)
-    select ${campaign.id}, u.person_id, u.segment, ${campaign.channel}, ${campaign.provider}, u.destination, u.carrier, u.subject, u.body, u.html, 'queued', ${now}, ${now}
+    insert into delivery_message (campaign_id, person_id, segment, channel, provider, destination, carrier, carrier_source, subject, body, html, state, next_attempt_at, queued_at)
+    select ${campaign.id}, u.person_id, u.segment, ${campaign.channel}, ${campaign.provider}, u.destination, u.carrier,
+      case when u.carrier is null then null else 'numbering-plan' end, u.subject, u.body, u.html, 'queued', ${now}, ${now}
     from unnest(${page.person}::text[], ${page.segment}::text[], ${page.destination}::text[], ${page.carrier}::text[],
                 ${page.subject}::text[], ${page.body}::text[], ${page.html}::text[])
       as u(person_id, segment, destination, carrier, subject, body, html)

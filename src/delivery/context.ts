@@ -12,8 +12,12 @@ export interface DeliverySettings {
   backoffMaxMs: number;
   /** How long a worker owns the messages it claimed; past it another instance recovers them. */
   leaseMs: number;
-  /** A message accepted by the provider with no receipt after this long becomes `unknown`. */
+  /** A message accepted by a provider that sends receipts (SMS) with none after this long becomes `unknown`. */
   unknownAfterMs: number;
+  /** An e-mail accepted by the relay and not bounced for this long has informed its recipient. */
+  emailBounceWindowMs: number;
+  /** An accepted SMS with no receipt for this long is counted "silent" (views; the default of a silent resend). */
+  silentAfterMs: number;
   /** Shared secret of the receipt webhook (HMAC-SHA256). */
   receiptSecret: string | undefined;
   /** URLs that receive delivery alerts as JSON, signed with the secret (Vigie-Signature, as exposure alerts). */
@@ -28,6 +32,8 @@ export const defaultDeliverySettings: DeliverySettings = {
   backoffMaxMs: 30 * 60_000,
   leaseMs: 120_000,
   unknownAfterMs: 24 * 3600_000,
+  emailBounceWindowMs: 24 * 3600_000,
+  silentAfterMs: 30 * 60_000,
   receiptSecret: undefined,
   alertWebhooks: [],
   alertWebhookSecret: undefined,

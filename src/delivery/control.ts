@@ -3,7 +3,9 @@ import type { CampaignStatus, DeliveryCampaign } from '../db/tables/delivery-cam
 import type { MessageState } from '../db/tables/delivery-message.js';
 import { ConflictError, ValidationError } from '../http/errors.js';
 import { getCampaign } from './campaigns.js';
-import type { Actor, DeliveryContext } from './context.js';
+import { channelRules } from './channels.js';
+import { systemClock } from '../clock.js';
+import { defaultDeliverySettings, type Actor, type DeliveryContext } from './context.js';
 import { recordAction } from './record-action.js';
 
 export const campaignActions = ['start', 'pause', 'resume', 'cancel'] as const;
@@ -58,30 +60,72 @@ export type StateCounts = Record<MessageState, number>;
 
 export const emptyCounts = (): StateCounts => ({ queued: 0, sending: 0, sent: 0, delivered: 0, failed: 0, unknown: 0, cancelled: 0 });
 
+export interface CarrierProgress {
+  carrier: string;
+  accepted: number;
+  delivered: number;
+  failed: number;
+  /** Accepted with no receipt for longer than the silent delay (channels with receipts). */
+  silent: number;
+  /** Whose carrier was inferred from the numbering plan rather than reported by the provider. */
+  inferred: number;
+}
+
 export interface CampaignProgress {
   campaign: DeliveryCampaign;
   counts: StateCounts;
   /** Handed to the provider at least once (sent, delivered, failed after acceptance, unknown). */
   accepted: number;
+  /** The channel's evidence of informing is met (receipt, no bounce in time, posted). */
+  informed: number;
+  /** Accepted with no receipt for `silentAfterMinutes` or more, all carriers together. */
+  silent: number;
+  silentAfterMinutes: number;
+  /** Per carrier, so that one carrier's silence shows within minutes (SMS; empty for other channels). */
+  carriers: CarrierProgress[];
   /** Share of the population no longer waiting to be sent, 0..1. */
   done: number;
 }
 
-export async function campaignProgress(ctx: Pick<DeliveryContext, 'db'>, id: string): Promise<CampaignProgress> {
+/** Callers that only have a database (the console's situation page) get the system clock and default settings. */
+export type ReadingContext = Pick<DeliveryContext, 'db'> & Partial<Pick<DeliveryContext, 'clock' | 'settings'>>;
+
+export async function campaignProgress(ctx: ReadingContext, id: string): Promise<CampaignProgress> {
   const campaign = await getCampaign(ctx.db, id);
-  const rows = await ctx.db
-    .selectFrom('delivery_message')
-    .select(['state', sql<number>`count(*)::int`.as('n'), sql<number>`count(sent_at)::int`.as('accepted')])
-    .where('campaign_id', '=', id)
-    .groupBy('state')
-    .execute();
+  const silentAfterMs = (ctx.settings ?? defaultDeliverySettings).silentAfterMs;
+  const silentBefore = new Date((ctx.clock ?? systemClock).now().getTime() - silentAfterMs);
+  const receipts = channelRules[campaign.channel].receipts;
+  const { rows } = await sql<{ state: MessageState; carrier: string | null; n: number; accepted: number; informed: number; silent: number; inferred: number }>`
+    select state, carrier, count(*)::int as n, count(sent_at)::int as accepted,
+      count(*) filter (where informed_at is not null and state <> 'failed')::int as informed,
+      count(*) filter (where ${sql.lit(receipts)} and state in ('sent', 'unknown') and receipt_at is null and sent_at <= ${silentBefore})::int as silent,
+      count(*) filter (where carrier_source = 'numbering-plan')::int as inferred
+    from delivery_message where campaign_id = ${id} group by state, carrier`.execute(ctx.db);
   const counts = emptyCounts();
+  const carriers = new Map<string, CarrierProgress>();
   let accepted = 0;
+  let informed = 0;
+  let silent = 0;
   for (const row of rows) {
-    counts[row.state] = Number(row.n);
-    accepted += Number(row.accepted);
+    counts[row.state] += row.n;
+    accepted += row.accepted;
+    informed += row.informed;
+    silent += row.silent;
+    if (campaign.channel !== 'sms') continue;
+    const name = row.carrier ?? '(unknown)';
+    const c = carriers.get(name) ?? { carrier: name, accepted: 0, delivered: 0, failed: 0, silent: 0, inferred: 0 };
+    c.accepted += row.accepted;
+    c.silent += row.silent;
+    c.inferred += row.inferred;
+    if (row.state === 'delivered') c.delivered += row.n;
+    if (row.state === 'failed') c.failed += row.n;
+    carriers.set(name, c);
   }
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const waiting = counts.queued + counts.sending;
-  return { campaign, counts, accepted, done: total === 0 ? 1 : (total - waiting) / total };
+  return {
+    campaign, counts, accepted, informed, silent, silentAfterMinutes: Math.round(silentAfterMs / 60_000),
+    carriers: [...carriers.values()].sort((a, b) => b.silent - a.silent || a.carrier.localeCompare(b.carrier)),
+    done: total === 0 ? 1 : (total - waiting) / total,
+  };
 }

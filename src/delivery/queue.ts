@@ -1,7 +1,12 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { DeliveryMessage } from '../db/tables/delivery-message.js';
-import type { DeliverySettings } from './context.js';
+import { reportedCarrier } from './carrier.js';
+import { receiptChannels } from './channels.js';
+import type { DeliveryContext, DeliverySettings } from './context.js';
+import { evidenceOf, reportOutcomes } from './follow-up.js';
+import type { DeliveryChannel } from './ports.js';
+import { applyEarlyReports } from './reports.js';
 import type { SendOutcome } from './transport.js';
 
 /**
@@ -41,12 +46,15 @@ export function backoffMs(attempt: number, settings: Pick<DeliverySettings, 'bac
 /**
  * Records what the provider said for a batch, in one statement. Only rows still `sending` change state:
  * a receipt may already have moved a fast message to delivered, in which case only `sent_at` and the
- * provider id are filled in.
+ * provider id are filled in. A network named in the provider's answer (its portability lookup) replaces the
+ * numbering plan's guess. Then: the people whose message failed for good (refused, 5xx, retries exhausted)
+ * are reported to the register as still to inform, and receipts that arrived before this answer are applied.
  */
-// Rows are locked in id order (here and in receipts.ts): outcomes and receipts update overlapping rows at
-// the same time, and one lock order makes them wait for each other instead of deadlocking.
-export async function recordOutcomes(db: Db, outcomes: Outcome[], now: Date, settings: DeliverySettings): Promise<void> {
+// Rows are locked in id order (here and in reports.ts): outcomes and receipts update overlapping rows at the
+// same time, and one lock order makes them wait for each other instead of deadlocking.
+export async function recordOutcomes(ctx: DeliveryContext, provider: string, outcomes: Outcome[], now: Date): Promise<void> {
   if (outcomes.length === 0) return;
+  const settings = ctx.settings;
   const ids: string[] = [];
   const states: string[] = [];
   const providerIds: (string | null)[] = [];
@@ -58,7 +66,7 @@ export async function recordOutcomes(db: Db, outcomes: Outcome[], now: Date, set
     if (outcome.status === 'accepted') {
       states.push('sent');
       providerIds.push(outcome.providerMessageId);
-      carriers.push(outcome.carrier ?? null);
+      carriers.push(reportedCarrier(outcome.carrier));
       reasons.push(null);
       nextAttempts.push(null);
     } else if (outcome.status === 'temporary' && message.attempts < settings.maxAttempts) {
@@ -75,12 +83,13 @@ export async function recordOutcomes(db: Db, outcomes: Outcome[], now: Date, set
       nextAttempts.push(null);
     }
   }
-  await sql`
+  const { rows } = await sql<{ campaign_id: string; person_id: string; channel: DeliveryChannel; failure_reason: string | null; outcome: string }>`
     with locked as (select id from delivery_message where id = any(${ids}::bigint[]) order by id for update)
     update delivery_message m set
       state = case when m.state = 'sending' then u.state else m.state end,
       provider_message_id = coalesce(u.provider_id, m.provider_message_id),
       carrier = case when m.receipt_at is not null then m.carrier else coalesce(u.carrier, m.carrier) end,
+      carrier_source = case when m.receipt_at is null and u.carrier is not null then 'provider' else m.carrier_source end,
       failure_reason = case when m.state = 'sending' then u.reason else m.failure_reason end,
       next_attempt_at = coalesce(u.next_at, m.next_attempt_at),
       lease_until = null,
@@ -88,7 +97,11 @@ export async function recordOutcomes(db: Db, outcomes: Outcome[], now: Date, set
       failed_at = case when m.state = 'sending' and u.state = 'failed' then ${now}::timestamptz else m.failed_at end
     from unnest(${ids}::bigint[], ${states}::text[], ${providerIds}::text[], ${carriers}::text[], ${reasons}::text[], ${nextAttempts}::timestamptz[])
       as u(id, state, provider_id, carrier, reason, next_at), locked
-    where m.id = u.id and m.id = locked.id and (m.state = 'sending' or (u.state = 'sent' and m.sent_at is null))`.execute(db);
+    where m.id = u.id and m.id = locked.id and (m.state = 'sending' or (u.state = 'sent' and m.sent_at is null))
+    returning m.campaign_id, m.person_id, m.channel, m.failure_reason, case when u.state = 'failed' and m.state = 'failed' then 'failed' else 'other' end as outcome`.execute(ctx.db);
+  const failed = rows.filter((row) => row.outcome === 'failed');
+  await reportOutcomes(ctx, failed.map((row) => ({ campaign_id: row.campaign_id, person_id: row.person_id, outcome: 'not-informed', evidence: evidenceOf(row.channel, 'not-informed', row.failure_reason) })));
+  await applyEarlyReports(ctx, provider, providerIds.filter((id): id is string => id !== null));
 }
 
 /**
@@ -105,10 +118,13 @@ export async function recoverExpiredLeases(db: Db, provider: string, idempotent:
   return Number(result.numAffectedRows ?? 0n);
 }
 
-/** Accepted messages with no receipt after the deadline become `unknown`. */
+/**
+ * Accepted messages with no receipt after the deadline become `unknown` — on channels that send receipts
+ * only: an e-mail or a letter never gets one, and is judged on its own evidence (channels.json).
+ */
 export async function markUnknownAfterDeadline(db: Db, now: Date, unknownAfterMs: number): Promise<number> {
   const result = await sql`update delivery_message set state = 'unknown', unknown_at = ${now}
-    where state = 'sent' and sent_at < ${new Date(now.getTime() - unknownAfterMs)}`.execute(db);
+    where state = 'sent' and sent_at < ${new Date(now.getTime() - unknownAfterMs)} and channel = any(${receiptChannels}::text[])`.execute(db);
   return Number(result.numAffectedRows ?? 0n);
 }
 

@@ -1,12 +1,19 @@
-import type { MessageState } from '../db/tables/delivery-message.js';
 import { ConflictError, ValidationError } from '../http/errors.js';
 import { createCampaign, getCampaign, type CreatedCampaign } from './campaigns.js';
 import type { Actor, DeliveryContext } from './context.js';
+import { channelRules } from './channels.js';
 import type { DeliveryChannel } from './ports.js';
 
+export const resendStates = ['failed', 'unknown', 'silent'] as const;
+
 export interface ResendInput {
-  /** Which outcomes to resend: failed, unknown, or both. */
-  states: ('failed' | 'unknown')[];
+  /**
+   * Which outcomes to resend: failed, unknown (no receipt by the deadline), silent (accepted, no receipt for
+   * `silentAfterMinutes` yet: the operator's explicit choice, before the deadline; the person may then get both).
+   */
+  states: (typeof resendStates)[number][];
+  /** For `silent`: minutes since acceptance without a receipt (default VIGIE_DELIVERY_SILENT_AFTER_SECONDS). */
+  silentAfterMinutes?: number | undefined;
   /** Same channel by default; another one (SMS failed → letter or e-mail) is allowed. */
   channel?: DeliveryChannel;
   /** Only this carrier or segment (e.g. the carrier an alert named). */
@@ -16,15 +23,28 @@ export interface ResendInput {
 }
 
 /**
- * A new campaign for the failed/unknown subset of another, on the same or another channel. It is a
+ * A new campaign for the failed, unknown or silent subset of another, on the same or another channel. It is a
  * campaign of its own (unique per person again), so a person is never sent the resend twice, and the
  * original keeps its record of what happened.
  */
 export async function resendCampaign(ctx: DeliveryContext, actor: Actor, campaignId: string, input: ResendInput): Promise<CreatedCampaign> {
-  if (!input.states?.length) throw new ValidationError([{ path: 'body.states', message: 'name at least one of failed, unknown' }]);
+  if (!input.states?.length) throw new ValidationError([{ path: 'body.states', message: 'name at least one of failed, unknown, silent' }]);
   const original = await getCampaign(ctx.db, campaignId);
+  const silent = input.states.includes('silent');
+  if (silent && !channelRules[original.channel].receipts) {
+    throw new ValidationError([{ path: 'body.states', message: `silent: ${original.channel} gets no receipts, so no message of it is silent (resend failed ones: refused or bounced)` }]);
+  }
   if (original.status === 'ready' || original.status === 'preparing') throw new ConflictError('The campaign was never started: start it instead of resending');
-  let query = ctx.db.selectFrom('delivery_message').select('person_id').where('campaign_id', '=', campaignId).where('state', 'in', input.states as MessageState[]);
+  const silentBefore = new Date(ctx.clock.now().getTime() - (input.silentAfterMinutes !== undefined ? input.silentAfterMinutes * 60_000 : ctx.settings.silentAfterMs));
+  const finals = input.states.filter((state): state is 'failed' | 'unknown' => state !== 'silent');
+  let query = ctx.db
+    .selectFrom('delivery_message')
+    .select('person_id')
+    .where('campaign_id', '=', campaignId)
+    .where((eb) => eb.or([
+      ...(finals.length > 0 ? [eb('state', 'in', finals)] : []),
+      ...(silent ? [eb.and([eb('state', '=', 'sent'), eb('receipt_at', 'is', null), eb('sent_at', '<=', silentBefore)])] : []),
+    ]));
   if (input.carrier) query = query.where('carrier', '=', input.carrier);
   if (input.segment) query = query.where('segment', '=', input.segment);
   const ids = (await query.orderBy('person_id').execute()).map((row) => row.person_id);

@@ -54,8 +54,9 @@ export function createSmsHttpTransport(options: SmsHttpOptions): Transport {
       const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
       const first = Array.isArray(body.messages) ? (body.messages[0] as Record<string, unknown> | undefined) : undefined;
       const id = body.id ?? body.message_id ?? body.messageId ?? first?.id;
+      // The network the provider's portability lookup found (a name or a mobile network code): the authority.
       const carrier = body.network ?? body.carrier ?? first?.network;
-      return { status: 'accepted', providerMessageId: id === undefined ? null : String(id), carrier: typeof carrier === 'string' ? carrier : null };
+      return { status: 'accepted', providerMessageId: id === undefined ? null : String(id), carrier: typeof carrier === 'string' || typeof carrier === 'number' ? String(carrier) : null };
     },
   };
 }

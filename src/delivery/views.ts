@@ -42,8 +42,20 @@ const countsSchema = z.object({
   failed: z.number().int(), unknown: z.number().int(), cancelled: z.number().int(),
 });
 
+const carrierProgressSchema = z.object({
+  carrier: z.string(), accepted: z.number().int(), delivered: z.number().int(), failed: z.number().int(), silent: z.number().int(),
+  inferred: z.number().int().openapi({ description: 'Messages whose carrier was inferred from the numbering plan, not reported by the provider' }),
+});
+
 export const progressSchema = z
-  .object({ campaign: campaignSchema, counts: countsSchema, accepted: z.number().int(), done: z.number() })
+  .object({
+    campaign: campaignSchema, counts: countsSchema, accepted: z.number().int(),
+    informed: z.number().int().openapi({ description: "Messages that met their channel's evidence of informing (receipt, no bounce in time, posted)" }),
+    silent: z.number().int().openapi({ description: 'Accepted with no receipt for silentAfterMinutes or more (SMS)' }),
+    silentAfterMinutes: z.number().int(),
+    carriers: z.array(carrierProgressSchema),
+    done: z.number(),
+  })
   .openapi('DeliveryProgress');
 
 export const progressView = (p: CampaignProgress, zone: string) => ({ ...p, campaign: campaignView(p.campaign, zone) });
@@ -55,14 +67,19 @@ export const reconciliationSchema = z
       z.object({
         dimension: z.enum(['carrier', 'segment', 'provider']), value: z.string(), total: z.number().int(),
         accepted: z.number().int(), delivered: z.number().int(), failed: z.number().int(), unknown: z.number().int(),
-        pending: z.number().int(), cancelled: z.number().int(), failureRate: z.number(),
+        pending: z.number().int(), cancelled: z.number().int(), informed: z.number().int(), silent: z.number().int(), inferred: z.number().int(),
+        failureRate: z.number(),
         reasons: z.array(z.object({ reason: z.string(), count: z.number().int() })),
       }),
     ),
+    silentAfterMinutes: z.number().int(),
     alerts: z.array(
       z.object({
-        id: z.string(), kind: z.enum(['failure-rate', 'receipts-missing']), dimension: z.string(), value: z.string(),
-        rate: z.number(), baseline: z.number(), sample: z.number().int(), detectedAt: z.string(), detail: z.string(),
+        id: z.string(), kind: z.enum(['failure-rate', 'receipts-missing', 'refusal-rate', 'bounce-rate']), dimension: z.string(), value: z.string(),
+        carrier: z.string().nullable(), segment: z.string().nullable(),
+        rate: z.number(), baseline: z.number(), sample: z.number().int(),
+        affected: z.number().int(), campaignTotal: z.number().int(), share: z.number().openapi({ description: 'Share of the campaign the slice covers, 0..1' }),
+        detectedAt: z.string(), detail: z.string(),
       }),
     ),
     flagged: z.array(z.object({ dimension: z.string(), value: z.string(), kind: z.string() })),
@@ -72,10 +89,11 @@ export const reconciliationSchema = z
 export function reconciliationView(r: Reconciliation, zone: string): z.infer<typeof reconciliationSchema> {
   return {
     campaign: campaignView(r.campaign, zone),
+    silentAfterMinutes: r.silentAfterMinutes,
     rows: r.rows,
     alerts: r.alerts.map((a) => ({
-      id: String(a.id), kind: a.kind, dimension: a.dimension, value: a.value, rate: a.rate, baseline: a.baseline,
-      sample: a.sample, detectedAt: at(a.detected_at, zone)!, detail: a.detail,
+      id: String(a.id), kind: a.kind, dimension: a.dimension, value: a.value, carrier: a.carrier, segment: a.segment, rate: a.rate, baseline: a.baseline,
+      sample: a.sample, affected: a.affected, campaignTotal: a.campaign_total, share: a.share, detectedAt: at(a.detected_at, zone)!, detail: a.detail,
     })),
     flagged: r.flagged,
   };

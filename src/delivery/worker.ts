@@ -48,7 +48,7 @@ export async function runRound(ctx: DeliveryContext, transport: Transport, batch
       return { message, outcome };
     },
   );
-  await recordOutcomes(ctx.db, outcomes, ctx.clock.now(), ctx.settings);
+  await recordOutcomes(ctx, transport.provider, outcomes, ctx.clock.now());
   const failed = outcomes.filter((o) => o.outcome.status !== 'accepted').length;
   ctx.logger.debug('delivery round', { provider: transport.provider, handed: claimed.length, notAccepted: failed });
   return claimed.length;

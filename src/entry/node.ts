@@ -11,6 +11,7 @@ import { createMaintenanceHolder, maintenancePolicyFromConfig } from '../mainten
 import { withMaintenanceBypassKey } from './maintenance-bypass-key.js';
 import { openDatabase } from './open-database.js';
 import { createGatewayServer, startNodeAccessLog } from './node-audit.js';
+import { deliveryDeps } from './delivery-ports.js';
 import { startDeliveryWorker } from './delivery-worker.js';
 import { startTelemetry } from './telemetry.js';
 import { startMetrics } from './metrics.js';
@@ -48,6 +49,7 @@ export async function startServer(baseConfig: Config, env: NodeJS.ProcessEnv): P
   await maintenance.start();
   let recordCommit: ((seconds: number) => void) | undefined;
   const audit = await startNodeAccessLog(config, db, engine, systemClock, logger, (seconds) => recordCommit?.(seconds));
+  const noticeTemplates = config.notices.templatesDir ? await loadTemplateOverrides(config.notices.templatesDir) : undefined;
   const detection = audit.detection;
   recordCommit = registerMetrics(nodeMetrics.meter, {
     audit: () => audit.accessLog.writer.stats(),
@@ -65,7 +67,8 @@ export async function startServer(baseConfig: Config, env: NodeJS.ProcessEnv): P
     maintenance,
     accessLog: audit.accessLog,
     metrics: nodeMetrics.scraper,
-    noticeTemplates: config.notices.templatesDir ? await loadTemplateOverrides(config.notices.templatesDir) : undefined,
+    noticeTemplates,
+    delivery: deliveryDeps({ db, clock: systemClock, config, noticeTemplates }),
     consoleAssets: nodeConsoleAssets(),
   });
   const delivery = startDeliveryWorker(config, db, systemClock, logger);

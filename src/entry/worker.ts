@@ -6,6 +6,7 @@ import { systemClock } from '../clock.js';
 import { parseConfig } from '../config.js';
 import { createDb } from '../db/create-db.js';
 import { createLogger } from '../logger.js';
+import { deliveryDeps } from './delivery-ports.js';
 import { createEdgeMaintenance, type EdgeMaintenance } from '../maintenance/edge-holder.js';
 import { maintenancePolicyFromConfig } from '../maintenance/holder.js';
 import type { ConsoleAssetStore } from '../console/assets.js';
@@ -70,6 +71,7 @@ export default {
       staffTokenVerifier: createStaffTokenVerifier(config.jwt),
       maintenance: maintenance.holderFor(db),
       consoleAssets: env.ASSETS ? workerConsoleAssets(env.ASSETS) : undefined,
+      delivery: deliveryDeps({ db, clock: systemClock, config }),
     });
     try {
       return await app.fetch(request);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/clock.js';
+import { carrierOf } from '../../src/delivery/carrier.js';
 import { signPayload } from '../../src/delivery/signature.js';
 import { drain } from '../../src/delivery/worker.js';
 import type { Transport } from '../../src/delivery/transport.js';
@@ -33,11 +34,27 @@ describe.each(engines())('delivery API and signed receipts on %s', (engine) => {
     expect(body.campaign.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[12]:00$/);
     campaignId = body.campaign.id;
     expect((await post(`/campaigns/${campaignId}/start`, { reason: 'approved' })).status).toBe(200);
-    const transport: Transport = { provider: 'sms', channel: 'sms', idempotent: true, ratePerSecond: 1000, send: async (m) => ({ status: 'accepted', providerMessageId: `prov-${m.reference}` }) };
+    // The provider names the network of half the numbers (its portability lookup, as a mobile network code).
+    const ported = (m: { reference: string }) => Number(m.reference) % 2 === 0;
+    const transport: Transport = {
+      provider: 'sms', channel: 'sms', idempotent: true, ratePerSecond: 1000,
+      send: async (m) => ({ status: 'accepted', providerMessageId: `prov-${m.reference}`, carrier: ported(m) ? '20815' : null }),
+    };
     await drain(deliveryTestContext(t.db, clock, register.ports), [transport]);
     const status = await app.app.request(`/_vigie/delivery/campaigns/${campaignId}`, { headers: await app.auth(['auditor']) });
     expect(status.status).toBe(200);
-    expect(await status.json()).toMatchObject({ counts: { sent: 40, queued: 0 }, accepted: 40, done: 1, campaign: { status: 'completed' } });
+    const progress = (await status.json()) as { carriers: { carrier: string; accepted: number; inferred: number }[] };
+    expect(progress).toMatchObject({ counts: { sent: 40, queued: 0 }, accepted: 40, done: 1, campaign: { status: 'completed' } });
+
+    // The provider's network is the authority; the numbering plan's block holder stays only where it said nothing.
+    const rows = await t.db.selectFrom('delivery_message').select(['id', 'destination', 'carrier', 'carrier_source']).where('campaign_id', '=', campaignId).execute();
+    for (const row of rows) {
+      if (ported({ reference: row.id })) expect(row).toMatchObject({ carrier: 'Free mobile', carrier_source: 'provider' });
+      else expect(row).toMatchObject({ carrier: carrierOf(row.destination), carrier_source: 'numbering-plan' });
+    }
+    const inferred = Object.fromEntries(progress.carriers.map((c) => [c.carrier, c.inferred]));
+    expect(inferred['Free mobile']).toBe(rows.filter((r) => r.carrier === 'Free mobile' && r.carrier_source === 'numbering-plan').length);
+    expect(progress.carriers.reduce((n, c) => n + c.inferred, 0)).toBe(20);
   });
 
   it('refuses bad input naming the field, and the wrong role', async () => {
@@ -64,15 +81,15 @@ describe.each(engines())('delivery API and signed receipts on %s', (engine) => {
     expect((await send(valid, tampered)).status).toBe(401);
     expect(await messageStates()).toEqual(before);
 
-    const good = JSON.stringify({ receipts: [{ id: `prov-${first!.id}`, status: 'DELIVRD', carrier: 'carrier-z' }] });
+    const good = JSON.stringify({ receipts: [{ id: `prov-${first!.id}`, status: 'DELIVRD', network: '20810' }] });
     const res = await send(await signPayload(receiptSecret, good, clock.now()), good);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ received: 1, changed: 1, ignored: 0 });
+    expect(await res.json()).toEqual({ received: 1, changed: 1, ignored: 0, held: 0 });
     const after = await messageStates();
-    expect(after[0]).toMatchObject({ state: 'delivered', carrier: 'carrier-z' });
+    expect(after[0]).toMatchObject({ state: 'delivered', carrier: 'SFR' });
     expect(after.slice(1)).toEqual(before.slice(1));
     const again = await send(await signPayload(receiptSecret, good, clock.now()), good);
-    expect(await again.json()).toEqual({ received: 1, changed: 0, ignored: 1 });
+    expect(await again.json()).toEqual({ received: 1, changed: 0, ignored: 1, held: 0 });
   });
 
   it('exports a letter campaign as one print file and a mailing list', async () => {
@@ -87,6 +104,38 @@ describe.each(engines())('delivery API and signed receipts on %s', (engine) => {
     const lines = out.csv.trim().split('\n');
     expect(lines).toHaveLength(21);
     expect(lines[1]).toMatch(/^\d+;p0000001;Personne 1;1 rue de la Paix;75002 Paris;;;$/);
+
+    // Exporting is not informing: a person records that the print house posted them, which is the evidence.
+    expect(register.followUps.filter((f) => f.evidence.startsWith('letter'))).toEqual([]);
+    const posted = await post(`/campaigns/${created.campaign.id}/letters/posted`, { reason: 'La Poste receipt from the print house', postedAt: clock.now().toISOString() });
+    expect(posted.status).toBe(200);
+    expect(await posted.json()).toEqual({ posted: 20 });
+    const letterFollowUps = register.followUps.filter((f) => f.evidence === 'letter posted');
+    expect(letterFollowUps.map((f) => f.personId).sort()).toEqual(makePeople(40).filter((_, i) => i % 2 === 1).map((p) => p.id));
+    expect(letterFollowUps.every((f) => f.outcome === 'informed')).toBe(true);
+    expect((await post(`/campaigns/${created.campaign.id}/letters/posted`, { reason: 'again' })).status).toBe(409);
+    const report = await app.app.request(`/_vigie/delivery/campaigns/${created.campaign.id}/reconciliation`, { headers: await app.auth(['dpo']) });
+    expect((await report.json()).rows.find((r: { dimension: string }) => r.dimension === 'provider')).toMatchObject({ total: 20, informed: 20, pending: 0, silent: 0 });
+
+    // Returned mail comes back through the bounce webhook (signed as receipts): that person is to inform again.
+    const returned = (await t.db.selectFrom('delivery_message').select(['id', 'person_id']).where('campaign_id', '=', created.campaign.id).orderBy('id').executeTakeFirstOrThrow());
+    const bounce = JSON.stringify({ bounces: [{ reference: String(returned.id), reason: 'NPAI' }, { reference: String(returned.id), type: 'soft' }] });
+    const res2 = await app.app.request('/_vigie/delivery/bounces/print', { method: 'POST', headers: { 'content-type': 'application/json', 'vigie-signature': await signPayload(receiptSecret, bounce, clock.now()) }, body: bounce });
+    expect(await res2.json()).toEqual({ received: 2, changed: 1, ignored: 1, held: 0 });
+    expect(register.followUps.at(-1)).toMatchObject({ personId: returned.person_id, outcome: 'not-informed', evidence: 'letter returned: bounced' });
+  });
+
+  it('refuses a letter campaign from a draft with no letter part, naming the field, and stores nothing', async () => {
+    const smsOnly = testApp({ db: t.db, clock, env: { VIGIE_DELIVERY_RECEIPT_SECRET: receiptSecret }, deps: { delivery: { ports: fakePorts(makePeople(40), { parts: ['sms'] }).ports } } });
+    const before = await t.db.selectFrom('delivery_campaign').select('id').execute();
+    const res = await smsOnly.app.request('/_vigie/delivery/campaigns', {
+      method: 'POST',
+      headers: { ...(await smsOnly.auth(['comms'])), 'content-type': 'application/json' },
+      body: JSON.stringify({ draftId, channel: 'letter', reason: 'no e-mail on file' }),
+    });
+    expect(res.status).toBe(400);
+    expect((await res.json()).errors).toEqual([{ path: 'body.channel', message: 'the draft has no letter part (letter or letter-html; it has: sms): approve a letter draft and send that' }]);
+    expect(await t.db.selectFrom('delivery_campaign').select('id').execute()).toEqual(before);
   });
 
   it('with the real drafts and register ports: an unknown draft is a 404, and nothing is stored', async () => {

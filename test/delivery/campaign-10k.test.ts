@@ -1,26 +1,20 @@
 import { createHmac } from 'node:crypto';
-import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/clock.js';
 import { createCampaign } from '../../src/delivery/campaigns.js';
 import type { DeliveryContext } from '../../src/delivery/context.js';
 import { changeCampaign } from '../../src/delivery/control.js';
-import { monitorCampaigns } from '../../src/delivery/monitor.js';
 import { reconcile } from '../../src/delivery/reconciliation.js';
-import { createSmsHttpTransport } from '../../src/delivery/sms-http.js';
-import { runRound } from '../../src/delivery/worker.js';
 import { signatureHeader } from '../../src/http/signed-webhooks.js';
-import type { DeliveryAlert } from '../../src/db/tables/delivery-alert.js';
 import { engines, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
-import { freePort } from '../helpers/processes.js';
-import { testApp } from '../helpers/test-app.js';
-import { actor, carrierPrefixes, deliveryTestContext, draftId, fakePorts, makePeople, receiptSecret, startSmsStandIn, type SmsStandIn } from './fixtures.js';
+import type { testApp } from '../helpers/test-app.js';
+import { actor, carrierPrefixes, deliveryTestContext, draftId, fakePorts, makePeople, sendAndWatch as watch, startSmsHarness, type SmsStandIn } from './fixtures.js';
 
 const fiveMinutes = 5 * 60_000;
 
 describe.each(engines())('a 10,000-person (2,000 embedded) SMS campaign through a provider stand-in, on %s', (engine) => {
   let t: TestDatabase;
-  let server: ServerType;
+  let harness: Awaited<ReturnType<typeof startSmsHarness>>;
   let stand: SmsStandIn;
   let ctx: DeliveryContext;
   let app: ReturnType<typeof testApp>;
@@ -34,10 +28,8 @@ describe.each(engines())('a 10,000-person (2,000 embedded) SMS campaign through 
 
   beforeAll(async () => {
     t = await openTestDatabase(engine);
-    app = testApp({ db: t.db, clock, env: { VIGIE_DELIVERY_RECEIPT_SECRET: receiptSecret }, deps: { delivery: { ports: register.ports } } });
-    const appPort = await freePort();
-    server = serve({ fetch: app.app.fetch, port: appPort, hostname: '127.0.0.1' });
-    stand = await startSmsStandIn(() => `http://127.0.0.1:${appPort}/_vigie/delivery/receipts/sms`, await freePort(), () => clock.now());
+    harness = await startSmsHarness(t.db, clock, register);
+    ({ app, stand } = harness);
     ctx = {
       ...deliveryTestContext(t.db, clock, register.ports, { alertWebhooks: ['https://alerts.example.test/hook'], alertWebhookSecret: webhookSecret }),
       fetch: (async (url: string, init: RequestInit) => {
@@ -48,34 +40,13 @@ describe.each(engines())('a 10,000-person (2,000 embedded) SMS campaign through 
     };
   });
   afterAll(async () => {
-    await stand?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await harness?.close();
     await t?.close();
   });
-
-  /**
-   * Sends in rounds of 500 with the clock moving 5 s per round, the monitor running every 60 s of clock
-   * time as a worker's would; stops when `done` says so. Returns the alerts raised on the way.
-   */
-  async function sendAndWatch(done: (alerts: DeliveryAlert[]) => boolean, maxRounds = 200, untilIdle = false): Promise<DeliveryAlert[]> {
-    const transport = createSmsHttpTransport({ provider: 'sms', url: stand.url, sender: 'Vigie', ratePerSecond: 1_000_000 });
-    const alerts: DeliveryAlert[] = [];
-    let lastMonitor = clock.now().getTime();
-    for (let round = 0; round < maxRounds && !done(alerts); round++) {
-      const handed = await runRound(ctx, transport, 500);
-      await stand.flush();
-      if (handed === 0 && untilIdle) break;
-      clock.advance(5_000);
-      if (clock.now().getTime() - lastMonitor >= 60_000) {
-        lastMonitor = clock.now().getTime();
-        alerts.push(...(await monitorCampaigns(ctx)));
-      }
-    }
-    return alerts;
-  }
+  const sendAndWatch = (done: Parameters<typeof watch>[3], maxRounds = 200, untilIdle = false) => watch(ctx, stand, clock, done, { maxRounds, untilIdle });
 
   it('one carrier accepting then failing raises the alert within 5 minutes; reconciliation names it; resend reaches the failed only', async () => {
-    stand.setBehaviour('carrier-c', 'fail');
+    stand.setBehaviour('Bouygues Telecom', 'fail');
     const { campaign, queued } = await createCampaign(ctx, actor, { draftId, channel: 'sms', reason: 'Art. 34 communication' });
     expect(queued).toBe(size);
     await changeCampaign(ctx, actor, campaign.id, 'start', 'approved by the DPO');
@@ -83,29 +54,31 @@ describe.each(engines())('a 10,000-person (2,000 embedded) SMS campaign through 
     const alerts = await sendAndWatch((found) => found.length > 0);
     const firstFailure = await t.db.selectFrom('delivery_message').select((eb) => eb.fn.min('failed_at').as('at')).where('campaign_id', '=', campaign.id).executeTakeFirstOrThrow();
     const alert = alerts.find((a) => a.dimension === 'carrier');
-    expect(alert).toMatchObject({ kind: 'failure-rate', value: 'carrier-c', rate: 1 });
+    expect(alert).toMatchObject({ kind: 'failure-rate', value: 'Bouygues Telecom', rate: 1 });
     expect(alert!.detected_at.getTime() - new Date(firstFailure.at!).getTime()).toBeLessThanOrEqual(fiveMinutes);
-    expect(register.timeline.some((e) => e.kind === 'delivery.alert.failure-rate' && e.summary.includes('carrier-c'))).toBe(true);
-    expect(webhookPosts.some((p) => p.body.value === 'carrier-c' && p.body.type === 'delivery.alert')).toBe(true);
+    expect(register.timeline.some((e) => e.kind === 'delivery.alert.failure-rate' && e.summary.includes('Bouygues Telecom'))).toBe(true);
+    expect(webhookPosts.some((p) => p.body.value === 'Bouygues Telecom' && p.body.type === 'delivery.alert')).toBe(true);
     expect(webhookPosts.every((p) => p.signed && typeof p.body.sentAt === 'string')).toBe(true);
 
     await sendAndWatch(() => false, 100, true);
     const report = await reconcile(ctx, campaign.id);
     const byCarrier = Object.fromEntries(report.rows.filter((r) => r.dimension === 'carrier').map((r) => [r.value, r]));
-    expect(byCarrier['carrier-c']).toMatchObject({ total: size / 4, accepted: size / 4, delivered: 0, failed: size / 4, failureRate: 1 });
-    expect(byCarrier['carrier-c']!.reasons).toEqual([{ reason: 'carrier refused', count: size / 4 }]);
-    for (const other of ['carrier-a', 'carrier-b', 'carrier-d']) expect(byCarrier[other]).toMatchObject({ total: size / 4, delivered: size / 4, failed: 0 });
-    expect(report.flagged).toContainEqual({ dimension: 'carrier', value: 'carrier-c', kind: 'failure-rate' });
-    expect(register.statuses.get(people[2]!.id)).toBe('failed');
-    expect(register.statuses.get(people[0]!.id)).toBe('delivered');
+    expect(byCarrier['Bouygues Telecom']).toMatchObject({ total: size / 4, accepted: size / 4, delivered: 0, failed: size / 4, failureRate: 1 });
+    expect(byCarrier['Bouygues Telecom']!.reasons).toEqual([{ reason: 'carrier refused', count: size / 4 }]);
+    for (const other of ['Orange', 'SFR', 'Free mobile']) expect(byCarrier[other]).toMatchObject({ total: size / 4, delivered: size / 4, failed: 0 });
+    expect(report.flagged).toContainEqual({ dimension: 'carrier', value: 'Bouygues Telecom', kind: 'failure-rate' });
+    // One anomaly, one alert: not also the segment its people are in, nor the campaign.
+    expect(report.alerts.filter((a) => a.kind === 'failure-rate').map((a) => [a.dimension, a.value, a.share])).toEqual([['carrier', 'Bouygues Telecom', 0.25]]);
+    expect(register.statuses.get(people[2]!.id)).toBe('not-informed');
+    expect(register.statuses.get(people[0]!.id)).toBe('informed');
 
     // Resend the failed subset through the API, the carrier fixed.
-    stand.setBehaviour('carrier-c', 'deliver');
+    stand.setBehaviour('Bouygues Telecom', 'deliver');
     const before = stand.delivered.size;
     const res = await app.app.request(`/_vigie/delivery/campaigns/${campaign.id}/resend`, {
       method: 'POST',
       headers: { ...(await app.auth(['comms'])), 'content-type': 'application/json' },
-      body: JSON.stringify({ states: ['failed', 'unknown'], reason: 'carrier-c outage over, resend' }),
+      body: JSON.stringify({ states: ['failed', 'unknown'], reason: 'Bouygues outage over, resend' }),
     });
     expect(res.status).toBe(201);
     const resend = (await res.json()) as { campaign: { id: string; resendOf: string }; queued: number };
@@ -115,22 +88,22 @@ describe.each(engines())('a 10,000-person (2,000 embedded) SMS campaign through 
     await sendAndWatch(() => false, 100, true);
     const resent = [...stand.delivered.values()].slice(before);
     expect(resent).toHaveLength(size / 4);
-    expect(resent.every((m) => m.to.startsWith(carrierPrefixes['carrier-c']))).toBe(true);
+    expect(resent.every((m) => m.to.startsWith(carrierPrefixes['Bouygues Telecom']))).toBe(true);
     expect(new Set(resent.map((m) => m.to)).size).toBe(size / 4);
-    expect(register.statuses.get(people[2]!.id)).toBe('delivered');
+    expect(register.statuses.get(people[2]!.id)).toBe('informed');
   }, 300_000);
 
   it('a carrier whose receipts stop arriving raises the alert within 5 minutes of the first send', async () => {
-    stand.setBehaviour('carrier-c', 'deliver');
-    stand.setBehaviour('carrier-d', 'silent');
+    stand.setBehaviour('Bouygues Telecom', 'deliver');
+    stand.setBehaviour('Free mobile', 'silent');
     const { campaign } = await createCampaign(ctx, actor, { draftId, channel: 'sms', segment: 'agents', reason: 'apology' });
     await changeCampaign(ctx, actor, campaign.id, 'start', 'approved');
     const firstSendAt = clock.now().getTime();
     const alerts = await sendAndWatch((found) => found.some((a) => a.campaign_id === campaign.id && a.kind === 'receipts-missing' && a.dimension === 'carrier'));
     const alert = alerts.find((a) => a.campaign_id === campaign.id && a.kind === 'receipts-missing' && a.dimension === 'carrier');
-    expect(alert?.value).toBe('carrier-d');
+    expect(alert?.value).toBe('Free mobile');
     expect(alert!.detected_at.getTime() - firstSendAt).toBeLessThanOrEqual(fiveMinutes);
     const report = await reconcile(ctx, campaign.id);
-    expect(report.flagged).toContainEqual({ dimension: 'carrier', value: 'carrier-d', kind: 'receipts-missing' });
+    expect(report.flagged).toContainEqual({ dimension: 'carrier', value: 'Free mobile', kind: 'receipts-missing' });
   }, 300_000);
 });

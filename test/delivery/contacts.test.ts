@@ -85,6 +85,13 @@ describe.each(engines())('a campaign over the real register, drafts and director
     expect(draft.status).toBe(201);
     expect((await call(`/drafts/${draft.body.id}/approval`, ['dpo'], { version: 1, reason: 'relu' })).status).toBe(200);
 
+    // The e-mail draft has no letter part: refused before anything is queued, naming the field.
+    const campaignsBefore = await t.db.selectFrom('delivery_campaign').select('id').execute();
+    const letters = await call('/delivery/campaigns', ['comms'], { draftId: draft.body.id, channel: 'letter', reason: 'no e-mail on file' });
+    expect(letters.status).toBe(400);
+    expect(letters.body.errors).toEqual([{ path: 'body.channel', message: 'the draft has no letter part (letter or letter-html; it has: email-html, email-subject, email-text): approve a letter draft and send that' }]);
+    expect(await t.db.selectFrom('delivery_campaign').select('id').execute()).toEqual(campaignsBefore);
+
     const campaign = await call('/delivery/campaigns', ['comms'], { draftId: draft.body.id, channel: 'email', reason: 'Art. 34 communication' });
     expect(campaign.status).toBe(201);
     expect(campaign.body).toMatchObject({ queued: 2, withoutDestination: 1, campaign: { total: 2 } });
@@ -93,22 +100,29 @@ describe.each(engines())('a campaign over the real register, drafts and director
     expect(messages[0]!.body).toContain('Camille Martin');
     expect(directory.asked.map((a) => a.breachId)).toContain(String(breachId));
 
-    // Final receipts (as receipts.ts reports them) move each person's follow-up, never backwards, with an event.
+    // Follow-ups (as delivery reports them) move each person's status with an event and the evidence as reason.
     const at = new Date('2020-04-01T08:00:00Z');
-    await deliveryContext(deps).ports.setPersonStatus(String(breachId), [
-      { personId: 'p1', status: 'delivered', at },
-      { personId: 'p2', status: 'failed', at },
-      { personId: 'p3', status: 'sent', at },
+    const followUps = deliveryContext(deps).ports.recordFollowUps;
+    await followUps(String(breachId), [
+      { personId: 'p1', outcome: 'informed', evidence: 'SMS delivery receipt: delivered', at },
+      { personId: 'p2', outcome: 'not-informed', evidence: 'e-mail not delivered: relay refused (550)', at },
     ]);
     const people = async () => Object.fromEntries((await t.db.selectFrom('breach_person').select(['person_ref', 'status']).where('breach_id', '=', breachId).execute()).map((p) => [p.person_ref, p.status]));
     expect(await people()).toEqual({ p1: 'informed', p2: 'to-inform', p3: 'identified' });
-    await deliveryContext(deps).ports.setPersonStatus(String(breachId), [{ personId: 'p1', status: 'failed', at }, { personId: 'p2', status: 'delivered', at }]);
-    expect(await people()).toEqual({ p1: 'informed', p2: 'informed', p3: 'identified' });
+    // A failure takes back an "informed" that delivery gave (a bounce after the e-mail was taken as received)…
+    await followUps(String(breachId), [{ personId: 'p1', outcome: 'not-informed', evidence: 'e-mail not delivered: bounced (550 5.1.1)', at }, { personId: 'p2', outcome: 'informed', evidence: 'letter posted', at }]);
+    expect(await people()).toEqual({ p1: 'to-inform', p2: 'informed', p3: 'identified' });
+    // …but never one a person confirmed: the DPO's own record stands.
+    const patch = await app.request(`/_vigie/breaches/${breachId}/people/p2`, { method: 'PATCH', headers: { ...(await auth(['dpo'], 'dora')), 'content-type': 'application/json' }, body: JSON.stringify({ status: 'informed', reason: 'confirmed by phone' }) });
+    expect(patch.status).toBe(200);
+    await followUps(String(breachId), [{ personId: 'p2', outcome: 'not-informed', evidence: 'letter returned: bounced', at }]);
+    expect(await people()).toEqual({ p1: 'to-inform', p2: 'informed', p3: 'identified' });
     const events = await t.db.selectFrom('breach_person_event').select(['person_ref', 'from_status', 'to_status', 'reason', 'actor']).where('breach_id', '=', breachId).where('source', '=', 'delivery').orderBy('id').execute();
     expect(events).toEqual([
-      { person_ref: 'p1', from_status: 'identified', to_status: 'informed', reason: 'message delivered', actor: 'vigie-delivery' },
-      { person_ref: 'p2', from_status: 'identified', to_status: 'to-inform', reason: 'message not delivered', actor: 'vigie-delivery' },
-      { person_ref: 'p2', from_status: 'to-inform', to_status: 'informed', reason: 'message delivered', actor: 'vigie-delivery' },
+      { person_ref: 'p1', from_status: 'identified', to_status: 'informed', reason: 'SMS delivery receipt: delivered', actor: 'vigie-delivery' },
+      { person_ref: 'p2', from_status: 'identified', to_status: 'to-inform', reason: 'e-mail not delivered: relay refused (550)', actor: 'vigie-delivery' },
+      { person_ref: 'p1', from_status: 'informed', to_status: 'to-inform', reason: 'e-mail not delivered: bounced (550 5.1.1)', actor: 'vigie-delivery' },
+      { person_ref: 'p2', from_status: 'to-inform', to_status: 'informed', reason: 'letter posted', actor: 'vigie-delivery' },
     ]);
   });
 });

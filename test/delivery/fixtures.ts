@@ -1,11 +1,18 @@
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { createServer, type Server } from 'node:http';
+import { serve } from '@hono/node-server';
 import type { Clock } from '../../src/clock.js';
+import type { DeliveryAlert } from '../../src/db/tables/delivery-alert.js';
 import type { Db } from '../../src/db/database.js';
 import { defaultDeliverySettings, type DeliveryContext, type DeliverySettings } from '../../src/delivery/context.js';
-import type { DeliveryPorts, Person, PersonDeliveryStatus, TimelineEntry } from '../../src/delivery/ports.js';
-import { personalRenderer } from '../../src/delivery/render.js';
+import type { DeliveryPorts, FollowUp, Person, TimelineEntry } from '../../src/delivery/ports.js';
+import { monitorCampaigns } from '../../src/delivery/monitor.js';
 import { signPayload } from '../../src/delivery/signature.js';
+import { createSmsHttpTransport } from '../../src/delivery/sms-http.js';
+import { runRound } from '../../src/delivery/worker.js';
+import { personalRenderer } from '../../src/entry/delivery-ports.js';
+import { freePort } from '../helpers/processes.js';
+import { testApp } from '../helpers/test-app.js';
 import { silentLogger } from '../../src/logger.js';
 
 export const breachId = 'breach-1';
@@ -13,8 +20,8 @@ export const draftId = 'draft-1';
 export const receiptSecret = 'receipt-secret-for-tests-0123456789';
 export const actor = { subject: 'carole', roles: ['comms'] };
 
-/** Phone prefixes of the example carrier table (src/delivery/data/carrier-prefixes.json). */
-export const carrierPrefixes = { 'carrier-a': '+33600', 'carrier-b': '+33601', 'carrier-c': '+33602', 'carrier-d': '+33603' } as const;
+/** Mobile blocks of four operators in ARCEP's numbering plan (src/delivery/data/fr-mobile-blocks.json), by name. */
+export const carrierPrefixes = { Orange: '+33607', SFR: '+33603', 'Bouygues Telecom': '+33650', 'Free mobile': '+33651' } as const;
 export type CarrierName = keyof typeof carrierPrefixes;
 
 /** n people spread over the four carriers in turn; each has an e-mail, a phone and an address. */
@@ -48,34 +55,45 @@ export const draftParts = {
 
 export interface FakeRegister {
   ports: DeliveryPorts;
-  statuses: Map<string, PersonDeliveryStatus>;
+  /** Each person's last follow-up as delivery reported it. */
+  statuses: Map<string, FollowUp['outcome']>;
+  followUps: FollowUp[];
   timeline: TimelineEntry[];
   approved: { value: boolean };
 }
 
-/** Ports over an in-memory population, with the drafts feature's real per-person renderer. */
-export function fakePorts(people: Person[]): FakeRegister {
+/**
+ * Ports over an in-memory population, with the drafts feature's real per-person renderer. The draft has
+ * every channel's parts unless `parts` names fewer (an SMS-only draft: `['sms']`); it belongs to `breach`
+ * (a register's breach id, for tests that read the real timeline).
+ */
+export function fakePorts(people: Person[], options: { parts?: string[]; breach?: string } = {}): FakeRegister {
+  const parts = options.parts ?? Object.keys(draftParts.parts);
+  const breach = options.breach ?? breachId;
   const byId = new Map(people.map((p) => [p.id, p]));
   const sorted = [...people].sort((a, b) => (a.id < b.id ? -1 : 1));
-  const statuses = new Map<string, PersonDeliveryStatus>();
+  const statuses = new Map<string, FollowUp['outcome']>();
+  const followUps: FollowUp[] = [];
   const timeline: TimelineEntry[] = [];
   const approved = { value: true };
+  const written = { lang: draftParts.lang, parts: Object.fromEntries(Object.entries(draftParts.parts).filter(([name]) => parts.includes(name))) };
   const ports: DeliveryPorts = {
-    loadDraft: async (id) => (id === draftId ? { id, breachId } : undefined),
+    loadDraft: async (id) => (id === draftId ? { id, breachId: breach, parts } : undefined),
     isApproved: async () => approved.value,
-    compileRenderer: async (_draft, channel) => personalRenderer(draftParts, channel, 'Europe/Paris'),
+    compileRenderer: async (_draft, channel) => personalRenderer(written, channel, 'Europe/Paris'),
     listPopulation: async (_breach, { segment, after, limit }) =>
       sorted.filter((p) => (!segment || p.segment === segment) && (!after || p.id > after)).slice(0, limit),
     findContacts: async (_breach, ids) => new Map(ids.map((id) => byId.get(id)).filter((p): p is Person => p !== undefined).map(({ id, ...rest }) => [id, rest])),
     getPeople: async (_breach, ids) => ids.map((id) => byId.get(id)).filter((p): p is Person => p !== undefined),
-    setPersonStatus: async (_breach, updates) => {
-      for (const u of updates) statuses.set(u.personId, u.status);
+    recordFollowUps: async (_breach, updates) => {
+      followUps.push(...updates);
+      for (const u of updates) statuses.set(u.personId, u.outcome);
     },
     addTimelineEvent: async (entry) => {
       timeline.push(entry);
     },
   };
-  return { ports, statuses, timeline, approved };
+  return { ports, statuses, followUps, timeline, approved };
 }
 
 export function deliveryTestContext(db: Db, clock: Clock, ports: DeliveryPorts, settings: Partial<DeliverySettings> = {}): DeliveryContext {
@@ -93,6 +111,8 @@ export interface SmsStandIn {
   duplicatesDropped: number;
   /** Sends per phone number, after deduplication. */
   perPhone: Map<string, number>;
+  /** Whether receipts name the network (a provider's portability lookup); false: Vigie keeps its numbering-plan guess. */
+  reportsNetwork: boolean;
   setBehaviour(carrier: CarrierName, behaviour: CarrierBehaviour): void;
   /** Waits until every queued receipt is posted. */
   flush(): Promise<void>;
@@ -114,6 +134,7 @@ export async function startSmsStandIn(receiptUrl: () => string, port: number, no
     handoffs: 0,
     duplicatesDropped: 0,
     perPhone: new Map(),
+    reportsNetwork: true,
     setBehaviour: (carrier, behaviour) => behaviours.set(carrier, behaviour),
     async flush() {
       while (pending.length > 0 || inFlight.size > 0) {
@@ -123,7 +144,7 @@ export async function startSmsStandIn(receiptUrl: () => string, port: number, no
     },
     close: () => new Promise((resolve) => { clearInterval(timer); server.close(() => resolve()); }),
   };
-  const carrierOf = (to: string) => (Object.entries(carrierPrefixes).find(([, prefix]) => to.startsWith(prefix))?.[0] ?? 'carrier-a') as CarrierName;
+  const carrierOf = (to: string) => (Object.entries(carrierPrefixes).find(([, prefix]) => to.startsWith(prefix))?.[0] ?? 'Orange') as CarrierName;
   const postBatch = () => {
     if (pending.length === 0) return;
     const body = JSON.stringify({ receipts: pending.splice(0, 1000) });
@@ -153,7 +174,7 @@ export async function startSmsStandIn(receiptUrl: () => string, port: number, no
         const carrier = carrierOf(to);
         const behaviour = behaviours.get(carrier) ?? 'deliver';
         if (behaviour !== 'silent') {
-          pending.push({ reference, id: `prov-${reference}`, status: behaviour === 'deliver' ? 'delivered' : 'failed', carrier, ...(behaviour === 'fail' ? { error: 'carrier refused' } : {}) });
+          pending.push({ reference, id: `prov-${reference}`, status: behaviour === 'deliver' ? 'delivered' : 'failed', ...(stand.reportsNetwork ? { carrier } : {}), ...(behaviour === 'fail' ? { error: 'carrier refused' } : {}) });
         }
       }
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -189,4 +210,48 @@ export async function startSmtpCatcher(port: number, onRcptTo?: SMTPServerOption
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return { server, received };
+}
+
+/** The app on a real port (receipts reach it over HTTP) and an SMS provider stand-in posting receipts to it. */
+export async function startSmsHarness(db: Db, clock: Clock, register: FakeRegister) {
+  const app = testApp({ db, clock, env: { VIGIE_DELIVERY_RECEIPT_SECRET: receiptSecret }, deps: { delivery: { ports: register.ports } } });
+  const appPort = await freePort();
+  const server = serve({ fetch: app.app.fetch, port: appPort, hostname: '127.0.0.1' });
+  const stand = await startSmsStandIn(() => `http://127.0.0.1:${appPort}/_vigie/delivery/receipts/sms`, await freePort(), () => clock.now());
+  return {
+    app,
+    stand,
+    async close() {
+      await stand.close();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/**
+ * Sends in rounds of 500 with the clock moving 5 s per round, the monitor running every 60 s of clock time
+ * as a worker's would; stops when `done` says so (or, with `untilIdle`, when nothing is left to hand off).
+ * Returns the alerts raised on the way.
+ */
+export async function sendAndWatch(
+  ctx: DeliveryContext,
+  stand: SmsStandIn,
+  clock: Clock & { advance(ms: number): void },
+  done: (alerts: DeliveryAlert[]) => boolean,
+  options: { maxRounds?: number; untilIdle?: boolean } = {},
+): Promise<DeliveryAlert[]> {
+  const transport = createSmsHttpTransport({ provider: 'sms', url: stand.url, sender: 'Vigie', ratePerSecond: 1_000_000 });
+  const alerts: DeliveryAlert[] = [];
+  let lastMonitor = clock.now().getTime();
+  for (let round = 0; round < (options.maxRounds ?? 200) && !done(alerts); round++) {
+    const handed = await runRound(ctx, transport, 500);
+    await stand.flush();
+    if (handed === 0 && options.untilIdle) break;
+    clock.advance(5_000);
+    if (clock.now().getTime() - lastMonitor >= 60_000) {
+      lastMonitor = clock.now().getTime();
+      alerts.push(...(await monitorCampaigns(ctx)));
+    }
+  }
+  return alerts;
 }

@@ -18,7 +18,7 @@ describe.skipIf(!testDatabaseUrl)('a worker process killed mid-campaign (Postgre
     t = await openTestDatabase('postgresql');
     stand = await startSmsStandIn(() => 'http://127.0.0.1:9/unused', await freePort());
     // No receipts: this test is about hand-offs only.
-    for (const carrier of ['carrier-a', 'carrier-b', 'carrier-c', 'carrier-d'] as const) stand.setBehaviour(carrier, 'silent');
+    for (const carrier of ['Orange', 'SFR', 'Bouygues Telecom', 'Free mobile'] as const) stand.setBehaviour(carrier, 'silent');
   });
   afterAll(async () => {
     await stand?.close();

@@ -6,6 +6,7 @@ import { systemClock, type Clock } from '../../src/clock.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import type { Db } from '../../src/db/database.js';
 import type { AppDeps } from '../../src/deps.js';
+import { deliveryDeps } from '../../src/entry/delivery-ports.js';
 import { silentLogger, type Logger } from '../../src/logger.js';
 
 export const testSecret = 'test-secret-that-is-at-least-32-characters-long';
@@ -32,6 +33,8 @@ export function testApp(options: TestAppOptions = {}) {
     staffTokenVerifier: createStaffTokenVerifier(config.jwt),
     ...options.deps,
   };
+  // As the entries do: delivery's ports composed over the real drafts, register and directory, unless given.
+  deps.delivery ??= deliveryDeps({ db: deps.db, clock: deps.clock, config, noticeTemplates: deps.noticeTemplates });
   const app = createApp(deps);
   const token = (roles: Role[], subject = 'alice', ttlSeconds = 600) =>
     mintStaffToken({

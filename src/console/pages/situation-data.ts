@@ -1,6 +1,7 @@
 import type { AppDeps } from '../../deps.js';
 import { listBreaches, type RegisterLine } from '../../breaches/get-breach.js';
 import { campaignProgress, type CampaignProgress } from '../../delivery/control.js';
+import { deliveryContext } from '../../delivery/wiring.js';
 import { listAlerts, type AlertView } from '../../exposure/alerts.js';
 import { loadCurrentWindows } from '../../maintenance/store.js';
 import type { ActiveWindow } from '../../maintenance/window.js';
@@ -34,7 +35,7 @@ export async function readSituation(deps: AppDeps, now: Date, may: { alerts: boo
           .orderBy('created_at', 'desc')
           .limit(20)
           .execute()
-          .then((rows) => Promise.all(rows.map((row) => campaignProgress({ db }, row.id))))
+          .then((rows) => Promise.all(rows.map((row) => campaignProgress(deliveryContext(deps), row.id))))
       : undefined,
   ]);
   return { windows, alerts, breaches, campaigns };

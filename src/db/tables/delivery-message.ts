@@ -15,6 +15,8 @@ export interface DeliveryMessageTable {
   provider: string;
   destination: string;
   carrier: string | null;
+  /** 'provider': reported by the provider (its portability lookup); 'numbering-plan': inferred from ARCEP's block allocations. */
+  carrier_source: 'provider' | 'numbering-plan' | null;
   subject: string | null;
   body: string;
   html: string | null;
@@ -32,6 +34,8 @@ export interface DeliveryMessageTable {
   failed_at: Date | null;
   unknown_at: Date | null;
   cancelled_at: Date | null;
+  /** When the channel's evidence of informing the person was met (cleared by a later bounce). */
+  informed_at: Date | null;
 }
 
 export type DeliveryMessage = Selectable<DeliveryMessageTable>;

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { App } from '../../http/context.js';
 import { defineRoute } from '../../http/route.js';
-import { resendCampaign } from '../resend.js';
+import { resendCampaign, resendStates } from '../resend.js';
 import { actorOf, campaignSchema, campaignView, idParam, reasonField, sendingRoles } from '../views.js';
 import { deliveryContext } from '../wiring.js';
 
@@ -9,7 +9,7 @@ const route = defineRoute({
   method: 'post',
   path: '/delivery/campaigns/{id}/resend',
   tags: ['delivery'],
-  summary: 'A new campaign for the failed and/or unknown subset, on the same or another channel',
+  summary: 'A new campaign for the failed, unknown and/or silent subset, on the same or another channel',
   access: { roles: sendingRoles },
   request: {
     params: idParam,
@@ -17,7 +17,8 @@ const route = defineRoute({
       content: {
         'application/json': {
           schema: z.object({
-            states: z.array(z.enum(['failed', 'unknown'])).min(1),
+            states: z.array(z.enum(resendStates)).min(1).openapi({ description: 'silent: accepted, no receipt for silentAfterMinutes yet (SMS)' }),
+            silentAfterMinutes: z.number().int().min(1).max(1440).optional(),
             channel: z.enum(['email', 'sms', 'letter']).optional(),
             carrier: z.string().min(1).max(100).optional(),
             segment: z.string().min(1).max(200).optional(),
