@@ -189,7 +189,7 @@ describe.each(engines())('the README example from the gateway to delivered e-mai
     expect(received.flatMap((mail) => mail.to).sort()).toEqual(['p-1@example.test', 'p-3@example.test']);
     for (const mail of received) {
       const text = decoded(mail.raw);
-      expect(text).toContain('votre état civil (nom, prénom, date de naissance)');
+      expect(text).toContain('des éléments de votre état civil');
       expect(text).toContain('des informations financières');
     }
   }, 120_000);
