@@ -63,7 +63,7 @@ describe.skipIf(!chromiumPath).each(engines())('the console in a real browser, o
     await tabTo(page, '#start-submit');
     await Promise.all([page.waitForResponse((r) => r.url().endsWith('/maintenance/start')), page.keyboard.press('Enter')]);
     await page.waitForSelector('#start-plannedEnd-error');
-    expect(await page.textContent('#start-plannedEnd-error')).toBe('doit être dans le futur');
+    expect(await page.textContent('#start-plannedEnd-error')).toBe("doit être dans le futur (une fenêtre déjà passée s'enregistre dans l'historique)");
     expect(await page.inputValue('#start-reason')).toBe('Données affichées à la mauvaise personne');
     expect(await page.isChecked('#start-readOnly')).toBe(true);
 
