@@ -62,6 +62,8 @@ export const configSchema = z
     VIGIE_DELIVERY_UNKNOWN_AFTER_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
     VIGIE_DELIVERY_EMAIL_BOUNCE_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
     VIGIE_DELIVERY_SILENT_AFTER_SECONDS: z.coerce.number().int().min(60).max(86_400).default(1_800),
+    // A full numbering plan (block allocations) for guessing carriers: a JSON file, read by the Node entries.
+    VIGIE_NUMBERING_PLAN: z.string().min(1).optional(),
     VIGIE_TEMPLATES_DIR: z.string().min(1).optional(),
     VIGIE_SMS_MAX_SEGMENTS: z.coerce.number().int().min(1).max(10).default(3),
     VIGIE_NOTICE_URL: optionalUrl,
@@ -180,6 +182,7 @@ export const configSchema = z
       emailBounceSeconds: value.VIGIE_DELIVERY_EMAIL_BOUNCE_SECONDS,
       // Accepted SMS with no receipt for this long are counted "silent" per carrier (views, resend default).
       silentAfterSeconds: value.VIGIE_DELIVERY_SILENT_AFTER_SECONDS,
+      numberingPlanFile: value.VIGIE_NUMBERING_PLAN,
     },
     // Drafts (issue 7): an organisation's own templates laid over templates/, and the SMS length warning.
     notices: { templatesDir: value.VIGIE_TEMPLATES_DIR, smsMaxSegments: value.VIGIE_SMS_MAX_SEGMENTS, noticeUrl: value.VIGIE_NOTICE_URL },

@@ -17,6 +17,7 @@ import { startTelemetry } from './telemetry.js';
 import { startMetrics } from './metrics.js';
 import { registerMetrics } from '../telemetry/metrics.js';
 import { loadTemplateOverrides } from './load-templates.js';
+import { withNumberingPlan } from './numbering-plan.js';
 
 export interface RunningServer {
   port: number;
@@ -26,6 +27,7 @@ export interface RunningServer {
 /** `vigie serve`: open the database, apply migrations, serve until SIGTERM/SIGINT. */
 export async function startServer(baseConfig: Config, env: NodeJS.ProcessEnv): Promise<RunningServer> {
   const started = performance.now();
+  withNumberingPlan(baseConfig);
   const telemetry = await startTelemetry(env);
   const nodeMetrics = startMetrics();
   const logger = createLogger(baseConfig.logLevel);
