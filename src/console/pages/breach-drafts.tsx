@@ -61,7 +61,7 @@ export function Drafts(props: { ctx: PageContext; breachId: string; drafts: Noti
         </div>
       )}
       {props.canCreate ? (
-        <details open={form?.action === 'draft'}>
+        <details open={form?.action === 'draft' || props.drafts.length === 0}>
           <summary>{l.newDraft}</summary>
           <p>{l.newDraftIntro}</p>
           <ErrorSummary form={form} action="draft" title={ctx.l.common.errorSummary} />
