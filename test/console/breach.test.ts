@@ -60,6 +60,8 @@ describe.each(engines())('the breach pages on %s', (engine) => {
     expect(refused).toContain('id="facts-awareAt-error"');
     expect(refused).toContain('id="facts-reason-error"');
     expect(refused).toMatch(/id="facts-peopleCount-error"[^>]*>doit être un nombre entier</);
+    // The summary first, each error by its field's label, linked to the field.
+    expect(refused).toContain('<a href="#facts-peopleCount">Nombre de personnes (approximatif) : doit être un nombre entier</a>');
     // What was typed is shown again, the checked boxes too.
     expect(refused).toContain('value="beaucoup"');
     expect(refused).toMatch(/id="facts-origins-wrong-person-on-portal" name="origins" value="wrong-person-on-portal" checked/);
@@ -182,5 +184,58 @@ describe.each(engines())('the breach pages on %s', (engine) => {
     // The API gives the same file.
     const api = await built.app.request(`/_vigie/breaches/${id}/people/export`, { headers: await built.auth(['auditor']) });
     expect(await api.text()).toBe(text);
+  });
+
+  it('writes a notice to people, previews it as a given person, edits it, and keeps approval for the DPO', async () => {
+    const markup = '<b>Fuite</b>';
+    const { id } = await openBreach(
+      built.deps,
+      {
+        title: 'Notice',
+        summary: 'Un cache a mélangé des pages',
+        summaryForPeople: `Un cache a mélangé des pages ${markup}`,
+        awareAt: new Date(Date.now() - 3600_000).toISOString(),
+        natures: ['confidentiality'],
+        dataCategories: ['contact', 'financial'],
+        consequences: ['loss-of-control'],
+        measures: { immediate: ['Cache désactivé'], mediumTerm: [], longTerm: [] },
+      },
+      dpoActor,
+    );
+    await addPopulation(built.deps, id, [{ ref: 'p-7', exposed: ['financial'], firstAt: '2020-03-31T09:45:00Z', lastAt: '2020-03-31T10:10:00Z' }], 'manual', dpoActor);
+    const comms = await signIn(built, 'carole', ['comms']);
+    const made = await built.app.request(`${base}/breaches/${id}/draft`, formPost({ _csrf: comms.csrf, kindChannel: 'notice/email', lang: 'fr', reason: 'Information des personnes' }, { Cookie: comms.cookie }));
+    expect(made.status).toBe(303);
+    const draftPath = made.headers.get('location')!.split('?')[0]!;
+    expect(draftPath).toMatch(new RegExp(`^${base}/breaches/${id}/drafts/\\d+$`));
+    // As p-7 reads it: the name typed, what of theirs was exposed and when (from the register), the markup as text.
+    const preview = await (await built.app.request(`${draftPath}?person=p-7&name=${encodeURIComponent('Léa Martin')}`, { headers: { Cookie: comms.cookie } })).text();
+    expect(preview).toContain('Aperçu pour « Léa Martin ».');
+    expect(preview).toMatch(/data-part="email-text">[^<]*Léa Martin/);
+    expect(preview).toContain('Informations vous concernant touchées par l&#39;incident : des informations financières.');
+    expect(preview).toContain('Quand : 31/03/2020 11:45 (UTC+02:00) – 31/03/2020 12:10 (UTC+02:00).');
+    expect(preview).not.toContain(markup);
+    expect(preview).toContain('&lt;b&gt;Fuite&lt;/b&gt;');
+    const unknown = await (await built.app.request(`${draftPath}?person=p-404`, { headers: { Cookie: comms.cookie } })).text();
+    expect(unknown).toMatch(/id="preview-person-error"[^>]*>cette personne n’est pas dans la population/);
+    // Communications may edit a notice to people (a new version), not approve it: the server refuses the forged form.
+    expect(preview).not.toContain('id="approve-form"');
+    const draftId = draftPath.split('/').pop()!;
+    const forged = await built.app.request(`${draftPath}/approve`, formPost({ _csrf: comms.csrf, version: '1', reason: 'Je valide' }, { Cookie: comms.cookie }));
+    expect(forged.status).toBe(403);
+    const parts = (await database.db.selectFrom('notice_draft_version').select('parts').where('draft_id', '=', draftId).executeTakeFirstOrThrow()).parts as Record<string, string>;
+    const edited = Object.fromEntries(Object.entries(parts).map(([part, text]) => [`part-${part}`, part === 'email-subject' ? 'Information importante' : text]));
+    const empty = await built.app.request(`${draftPath}/edit`, formPost({ _csrf: comms.csrf, expectedVersion: '1', ...edited, 'part-email-subject': ' ', reason: 'Objet plus clair' }, { Cookie: comms.cookie }));
+    expect(empty.status).toBe(400);
+    expect(await empty.text()).toContain('id="edit-part-email-subject-error"');
+    const saved = await built.app.request(`${draftPath}/edit`, formPost({ _csrf: comms.csrf, expectedVersion: '1', ...edited, reason: 'Objet plus clair' }, { Cookie: comms.cookie }));
+    expect(saved.status).toBe(303);
+    const dpo = await signIn(built, 'dora', ['dpo']);
+    const approved = await built.app.request(`${draftPath}/approve`, formPost({ _csrf: dpo.csrf, version: '2', reason: 'Relu' }, { Cookie: dpo.cookie }));
+    expect(approved.status).toBe(303);
+    const row = await database.db.selectFrom('notice_draft').selectAll().where('id', '=', draftId).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ current_version: 2, approved_version: 2, approved_by: 'dora' });
+    // A draft of another breach is not found under this one.
+    expect((await built.app.request(`${base}/breaches/${Number(id) + 1000}/drafts/${draftId}`, { headers: { Cookie: dpo.cookie } })).status).toBe(404);
   });
 });

@@ -1,7 +1,7 @@
 import { editBreachBody, type BreachFacts } from '../../breaches/breach-facts.js';
 import { ValidationError, type FieldError } from '../../http/errors.js';
 import { labelsFor, type CodeList } from '../../notices/labels.js';
-import { ActionForm, ErrorSummary, Field, errorOf, valueOf, wallTime } from '../components.js';
+import { ActionForm, Field, errorOf, valueOf, wallTime } from '../components.js';
 import type { FormState, PageContext } from '../page.js';
 import { readWallTime } from '../wall-time.js';
 import { booleanOrNull, lines, listOf, numberOrNull, parseAs, textOrNull } from './breach-forms.js';
@@ -119,7 +119,19 @@ export function FactsForm(props: { ctx: PageContext; facts: BreachFacts; version
     <section aria-labelledby="facts-title" class="fr-mb-6w">
       <h2 id="facts-title">{l.factsTitle}</h2>
       <p>{l.factsIntro}</p>
-      <ErrorSummary form={form} action="facts" title={ctx.l.common.errorSummary} />
+      {refused && form.errors.length > 0 ? (
+        // Each error by the field's own label, linked to the field (the keyboard goes straight to it).
+        <div class="fr-alert fr-alert--error fr-mb-3w" role="alert" id="facts-errors">
+          <h3 class="fr-alert__title">{ctx.l.common.errorSummary}</h3>
+          <ul>
+            {form.errors.map((error) => (
+              <li>
+                {error.path === 'form' ? error.message : <a href={`#facts-${error.path}`}>{`${names[error.path] ?? (error.path === 'reason' ? ctx.l.common.reason : error.path)} : ${error.message}`}</a>}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {formError ? <p class="fr-error-text" id="facts-form-error">{formError}</p> : null}
       <ActionForm ctx={ctx} page={props.page} action="facts" id="facts-form">
         <input type="hidden" name="expectedVersion" value={refused ? valueOf(form, 'facts', 'expectedVersion') : String(props.version)} />
