@@ -21,14 +21,16 @@ export interface PopulationView {
 }
 
 /** Counts by status (exact, from the rows) and one page of people, filtered by status (?status=, ?page=). */
-export async function readPopulation(db: Db, breachId: string, query: Record<string, string>, now: Date): Promise<PopulationView> {
+export async function readPopulation(db: Db, breachId: string, query: Record<string, string>, now: Date, known?: Promise<PopulationCounts>): Promise<PopulationView> {
   const status = (personStatuses as readonly string[]).includes(query.status ?? '') ? (query.status as PersonStatus) : undefined;
-  const counts = await countPopulation(db, breachId, now);
+  const wanted = Number.parseInt(query.page ?? '1', 10);
+  const asked = Number.isFinite(wanted) && wanted > 1 ? wanted : 1;
+  // The page asked for is read beside the counts (one round trip less); only a page past the end is read again.
+  const [counts, first] = await Promise.all([known ?? countPopulation(db, breachId, now), listPeople(db, breachId, { status, limit: peoplePageSize, offset: (asked - 1) * peoplePageSize })]);
   const total = status ? counts.byStatus[status] : counts.total;
   const pages = Math.max(1, Math.ceil(total / peoplePageSize));
-  const wanted = Number.parseInt(query.page ?? '1', 10);
-  const page = Number.isFinite(wanted) ? Math.min(Math.max(1, wanted), pages) : 1;
-  const people = await listPeople(db, breachId, { status, limit: peoplePageSize, offset: (page - 1) * peoplePageSize });
+  const page = Math.min(asked, pages);
+  const people = page === asked ? first : await listPeople(db, breachId, { status, limit: peoplePageSize, offset: (page - 1) * peoplePageSize });
   return { counts, people, status, page, pages };
 }
 

@@ -50,14 +50,16 @@ export const breachPage = definePage({
   async render(ctx, form) {
     const db = requireDb(ctx.deps.db);
     const id = breachOf(ctx);
-    const record = await getBreach(db, id, { config: ctx.deps.config, now: ctx.now });
     const l = ctx.l.breach;
     const full = ctx.can('GET /breaches/{id}/revisions');
     const seesPeople = ctx.can('GET /breaches/{id}/people');
     const seesDrafts = ctx.can('GET /breaches/{breachId}/drafts');
-    const [revisions, population, drafts, posted] = await Promise.all([
+    // Read side by side; the population's counts are the record's own (counted once).
+    const reading = getBreach(db, id, { config: ctx.deps.config, now: ctx.now });
+    const [record, revisions, population, drafts, posted] = await Promise.all([
+      reading,
       full ? listRevisions(db, id) : undefined,
-      seesPeople ? readPopulation(db, id, ctx.c.req.query(), ctx.now) : undefined,
+      seesPeople ? readPopulation(db, id, ctx.c.req.query(), ctx.now, reading.then((r) => r.people)) : undefined,
       seesDrafts ? listDraftsOfBreach(db, id) : undefined,
       form ? postedFields(ctx) : {},
     ]);
