@@ -1,4 +1,5 @@
 import type { DeliveryContext } from './context.js';
+import { holdDrillMessages } from './exercise-guard.js';
 import { monitorCampaigns } from './monitor.js';
 import { claimMessages, completeFinishedCampaigns, recordOutcomes, recoverExpiredLeases, type Outcome } from './queue.js';
 import { returnTokens, takeTokens } from './rate-limit.js';
@@ -27,8 +28,10 @@ export async function runRound(ctx: DeliveryContext, transport: Transport, batch
   const claimed = await claimMessages(ctx.db, transport.provider, tokens, now, ctx.settings.leaseMs);
   await returnTokens(ctx.db, transport.provider, tokens - claimed.length, transport.ratePerSecond);
   if (claimed.length === 0) return 0;
-  const outcomes: Outcome[] = await mapWithConcurrency(
-    claimed,
+  // A drill's messages never reach a transport (src/delivery/exercise-guard.ts).
+  const { send, held } = await holdDrillMessages(ctx.db, claimed);
+  const sent: Outcome[] = await mapWithConcurrency(
+    send,
     concurrency,
     async (message) => {
       let outcome: SendOutcome;
@@ -48,6 +51,7 @@ export async function runRound(ctx: DeliveryContext, transport: Transport, batch
       return { message, outcome };
     },
   );
+  const outcomes = [...sent, ...held];
   await recordOutcomes(ctx, transport.provider, outcomes, ctx.clock.now());
   const failed = outcomes.filter((o) => o.outcome.status !== 'accepted').length;
   ctx.logger.debug('delivery round', { provider: transport.provider, handed: claimed.length, notAccepted: failed });
