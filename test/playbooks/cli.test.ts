@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -127,7 +127,3 @@ describe.each(modes)('vigie playbook start|tasks|done|undo|report (through the $
   });
 });
 
-// Keep the fixture honest: the CLI's check reads the same bundled files the tests validate.
-it('checks the bundled directory it ships', async () => {
-  expect(await readFile(new URL('../../playbooks/wrong-user-data.yaml', import.meta.url), 'utf8')).toContain('id: wrong-user-data');
-});
