@@ -1,9 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
-import type { Outcome } from './queue.js';
 import type { DeliveryMessage } from '../db/tables/delivery-message.js';
 
-/** Why a drill's message stayed home: recorded as its failure reason, so the campaign's view says it. */
+/** Why a drill's message stayed home: kept as its reason, so the campaign's view says it. */
 export const exerciseReason = 'exercise: not sent (the breach is a drill)';
 
 /**
@@ -21,12 +20,20 @@ export async function drillCampaigns(db: Db, campaignIds: readonly string[]): Pr
   return new Set(rows.map((row) => row.id));
 }
 
-/** Splits claimed messages: those that may go to the transport, and a drill's, answered here as never sent. */
-export async function holdDrillMessages(db: Db, claimed: DeliveryMessage[]): Promise<{ send: DeliveryMessage[]; held: Outcome[] }> {
+/**
+ * Keeps a drill's claimed messages from the transport: they are cancelled, with the reason, in one statement
+ * (cancelled rather than failed, so that neither the anomaly monitor nor the people's follow-up reads a drill
+ * as a carrier failing real people). Returns the messages that may go.
+ */
+export async function holdDrillMessages(db: Db, claimed: DeliveryMessage[], now: Date): Promise<DeliveryMessage[]> {
   const drills = await drillCampaigns(db, claimed.map((m) => m.campaign_id));
-  if (drills.size === 0) return { send: claimed, held: [] };
-  return {
-    send: claimed.filter((m) => !drills.has(m.campaign_id)),
-    held: claimed.filter((m) => drills.has(m.campaign_id)).map((message) => ({ message, outcome: { status: 'permanent', reason: exerciseReason } })),
-  };
+  if (drills.size === 0) return claimed;
+  const held = claimed.filter((m) => drills.has(m.campaign_id)).map((m) => String(m.id));
+  await db
+    .updateTable('delivery_message')
+    .set({ state: 'cancelled', cancelled_at: now, lease_until: null, failure_reason: exerciseReason })
+    .where('id', 'in', held)
+    .where('state', '=', 'sending')
+    .execute();
+  return claimed.filter((m) => !drills.has(m.campaign_id));
 }

@@ -29,8 +29,8 @@ export async function runRound(ctx: DeliveryContext, transport: Transport, batch
   await returnTokens(ctx.db, transport.provider, tokens - claimed.length, transport.ratePerSecond);
   if (claimed.length === 0) return 0;
   // A drill's messages never reach a transport (src/delivery/exercise-guard.ts).
-  const { send, held } = await holdDrillMessages(ctx.db, claimed);
-  const sent: Outcome[] = await mapWithConcurrency(
+  const send = await holdDrillMessages(ctx.db, claimed, now);
+  const outcomes: Outcome[] = await mapWithConcurrency(
     send,
     concurrency,
     async (message) => {
@@ -51,7 +51,6 @@ export async function runRound(ctx: DeliveryContext, transport: Transport, batch
       return { message, outcome };
     },
   );
-  const outcomes = [...sent, ...held];
   await recordOutcomes(ctx, transport.provider, outcomes, ctx.clock.now());
   const failed = outcomes.filter((o) => o.outcome.status !== 'accepted').length;
   ctx.logger.debug('delivery round', { provider: transport.provider, handed: claimed.length, notAccepted: failed });

@@ -28,7 +28,7 @@ export interface OverdueAlert {
  */
 export async function raiseOverdueAlerts(deps: PlaybookDeps & { logger: Logger }, sender: WebhookSender | undefined): Promise<OverdueAlert[]> {
   const db = requireDb(deps);
-  await syncRuns(deps);
+  await syncRuns(deps, { openOnly: true });
   const now = deps.clock.now();
   const due = await db
     .selectFrom('playbook_task')
@@ -39,6 +39,8 @@ export async function raiseOverdueAlerts(deps: PlaybookDeps & { logger: Logger }
     .where('playbook_task.applies', '=', true)
     .where('playbook_task.overdue_alerted_at', 'is', null)
     .where('playbook_task.due_at', '<', now)
+    .innerJoin('breach', 'breach.id', 'playbook_run.breach_id')
+    .where('breach.status', '!=', 'closed')
     .orderBy('playbook_task.due_at')
     .execute();
   const alerts: OverdueAlert[] = [];

@@ -109,12 +109,16 @@ export async function syncRun(trx: Trx | Db, deps: Pick<PlaybookDeps, 'config'>,
   return applying;
 }
 
-/** Re-reads every run of a breach (or every run) against the breach as it is now. */
-export async function syncRuns(deps: PlaybookDeps, options: { breachId?: string } = {}): Promise<PlaybookRunRow[]> {
+/**
+ * Re-reads every run of a breach (or every run) against the breach as it is now. `openOnly`: only runs of
+ * breaches not closed (the periodic check; the register keeps closed ones as they were).
+ */
+export async function syncRuns(deps: PlaybookDeps, options: { breachId?: string; openOnly?: boolean } = {}): Promise<PlaybookRunRow[]> {
   const db = requireDb(deps);
   const now = deps.clock.now();
-  let query = db.selectFrom('playbook_run').selectAll().orderBy('id');
-  if (options.breachId) query = query.where('breach_id', '=', options.breachId);
+  let query = db.selectFrom('playbook_run').selectAll('playbook_run').orderBy('playbook_run.id');
+  if (options.breachId) query = query.where('playbook_run.breach_id', '=', options.breachId);
+  if (options.openOnly) query = query.innerJoin('breach', 'breach.id', 'playbook_run.breach_id').where('breach.status', '!=', 'closed');
   const runs = await query.execute();
   for (const run of runs) await db.transaction().execute((trx) => syncRun(trx, deps, run, now));
   return runs;

@@ -90,7 +90,7 @@ describe.each(engines())('playbooks over delivery, and drills, on %s', (engine) 
     expect(harness.stand.handoffs).toBe(handoffs);
     const states = await database.db.selectFrom('delivery_message').select(['state', 'failure_reason']).where('campaign_id', '=', campaign.id).execute();
     expect(states).toHaveLength(20);
-    expect(new Set(states.map((s) => `${s.state}: ${s.failure_reason}`))).toEqual(new Set([`failed: ${exerciseReason}`]));
+    expect(new Set(states.map((s) => `${s.state}: ${s.failure_reason}`))).toEqual(new Set([`cancelled: ${exerciseReason}`]));
     const letters = await createCampaign(ctx, actor, { draftId, channel: 'letter', reason: 'Exercice : courrier' });
     await expect(exportLetters(ctx, actor, letters.campaign.id, 'impression')).rejects.toBeInstanceOf(ConflictError);
 
