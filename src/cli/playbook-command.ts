@@ -81,7 +81,7 @@ export function remoteOperations(client: ApiClient): PlaybookOperations {
 
 /** `vigie playbook check DIR`: every file's problems, one per line; 0 when all are good. */
 export async function checkDirectory(dir: string, out: (line: string) => void): Promise<number> {
-  const files: PlaybookFiles = await readPlaybookDir(dir, 'the directory');
+  const files: PlaybookFiles = await readPlaybookDir(dir, `playbook check: ${dir} is not a readable directory`);
   const { playbooks, problems } = checkPlaybookFiles(files);
   for (const problem of problems) out(formatProblem({ ...problem, file: join(dir, problem.file) }));
   if (Object.keys(files).length === 0) {

@@ -5,11 +5,11 @@ import { checkPlaybookFiles, type PlaybookFiles } from '../playbooks/catalog.js'
 import { formatProblem } from '../playbooks/parse-playbook.js';
 
 /** The .yaml/.yml files of a directory (not its sub-directories), by name; the core never reads files (Workers have none). */
-export async function readPlaybookDir(dir: string, variable = 'VIGIE_PLAYBOOKS_DIR'): Promise<PlaybookFiles> {
+export async function readPlaybookDir(dir: string, unreadable = 'configuration error: VIGIE_PLAYBOOKS_DIR is not a readable directory'): Promise<PlaybookFiles> {
   try {
     if (!(await stat(dir)).isDirectory()) throw new Error('not a directory');
   } catch {
-    throw new ConfigError(`configuration error: ${variable} is not a readable directory`);
+    throw new ConfigError(unreadable);
   }
   const files: PlaybookFiles = {};
   for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
