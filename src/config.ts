@@ -107,6 +107,10 @@ export const configSchema = z
     VIGIE_MAINTENANCE_BYPASS_NETWORKS: list
       .refine((items) => items.every((item) => parseNetwork(item) !== undefined), 'must be a comma-separated list of CIDR networks')
       .default([]),
+    VIGIE_TRUSTED_PROXIES: list
+      .refine((items) => items.every((item) => parseNetwork(item) !== undefined), 'must be a comma-separated list of CIDR networks')
+      .default([]),
+    VIGIE_PATHS_CASE_INSENSITIVE: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
     VIGIE_METRICS_NETWORKS: list
       .refine((items) => items.every((item) => parseNetwork(item) !== undefined), 'must be a comma-separated list of CIDR networks')
       .default([]),
@@ -237,6 +241,10 @@ export const configSchema = z
       bypassTtlSeconds: value.VIGIE_MAINTENANCE_BYPASS_TTL,
       bypassNetworks: value.VIGIE_MAINTENANCE_BYPASS_NETWORKS,
       exemptPaths: value.VIGIE_MAINTENANCE_EXEMPT_PATHS,
+      // The network bypass believes X-Forwarded-For only from these proxies (the socket's peer otherwise).
+      trustedProxies: value.VIGIE_TRUSTED_PROXIES,
+      // The origin's routes ignore case: windows and the access log read lower-cased paths.
+      caseInsensitivePaths: value.VIGIE_PATHS_CASE_INSENSITIVE === 'true',
     },
     // Who reads /_vigie/metrics without a token: scrapers on these networks (the connection's own address).
     metrics: { networks: value.VIGIE_METRICS_NETWORKS },
