@@ -11,6 +11,38 @@ export async function signBody(secret: string, body: string): Promise<string> {
   return `sha256=${toHex(await crypto.subtle.sign('HMAC', key, encoder.encode(body)))}`;
 }
 
+/**
+ * What a receiver of Vigie's alert webhooks checks (and the tests do): the HMAC of the exact body, a `sentAt`
+ * within `toleranceSeconds` of its own clock, and a signature not seen before (pass a set kept for at least
+ * the tolerance). Anything else is refused.
+ */
+export async function verifyWebhook(
+  secret: string,
+  body: string,
+  header: string | null | undefined,
+  now: Date,
+  options: { toleranceSeconds?: number; seen?: Set<string> } = {},
+): Promise<'ok' | 'missing' | 'malformed' | 'wrong' | 'stale' | 'replayed'> {
+  if (!header) return 'missing';
+  if (!/^sha256=[0-9a-f]{64}$/.test(header)) return 'malformed';
+  const expected = await signBody(secret, body);
+  let diff = expected.length ^ header.length;
+  for (let i = 0; i < Math.min(expected.length, header.length); i++) diff |= expected.charCodeAt(i) ^ header.charCodeAt(i);
+  if (diff !== 0) return 'wrong';
+  let sentAt: number;
+  try {
+    sentAt = Date.parse((JSON.parse(body) as { sentAt?: string }).sentAt ?? '');
+  } catch {
+    return 'malformed';
+  }
+  if (!Number.isFinite(sentAt) || Math.abs(now.getTime() - sentAt) > (options.toleranceSeconds ?? 300) * 1000) return 'stale';
+  if (options.seen) {
+    if (options.seen.has(header)) return 'replayed';
+    options.seen.add(header);
+  }
+  return 'ok';
+}
+
 /** Events not delivered after every retry, per kind ("exposure", "delivery alert"), since the process started (metrics). */
 export const webhookFailures: Record<string, number> = {};
 
