@@ -112,6 +112,12 @@ export const configSchema = z
       .default([]),
     VIGIE_MAX_BODY_BYTES: z.coerce.number().int().min(1_024).max(256 * 1_048_576).default(16 * 1_048_576),
     VIGIE_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1_024).max(1_024 * 1_048_576).default(64 * 1_048_576),
+    VIGIE_OUTBOUND_ALLOWED_HOSTS: list
+      .refine((items) => items.every((item) => /^(\*\.)?[A-Za-z0-9.-]+$/.test(item)), 'must be a comma-separated list of host names (or *.domain)')
+      .default([]),
+    VIGIE_OUTBOUND_PRIVATE_NETWORKS: list
+      .refine((items) => items.every((item) => parseNetwork(item) !== undefined), 'must be a comma-separated list of CIDR networks')
+      .default([]),
     VIGIE_PATHS_CASE_INSENSITIVE: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
     VIGIE_METRICS_NETWORKS: list
       .refine((items) => items.every((item) => parseNetwork(item) !== undefined), 'must be a comma-separated list of CIDR networks')
@@ -248,6 +254,8 @@ export const configSchema = z
       // The origin's routes ignore case: windows and the access log read lower-cased paths.
       caseInsensitivePaths: value.VIGIE_PATHS_CASE_INSENSITIVE === 'true',
     },
+    // Where Vigie's own requests may go (alert webhooks, the contact directory): src/http/outbound.ts.
+    outbound: { allowedHosts: value.VIGIE_OUTBOUND_ALLOWED_HOSTS, privateNetworks: value.VIGIE_OUTBOUND_PRIVATE_NETWORKS },
     // Request bodies on Vigie's own routes: answered 413 past these, before anything reads them.
     limits: { bodyBytes: value.VIGIE_MAX_BODY_BYTES, uploadBytes: value.VIGIE_MAX_UPLOAD_BYTES },
     // Who reads /_vigie/metrics without a token: scrapers on these networks (the connection's own address).

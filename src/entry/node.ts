@@ -17,6 +17,8 @@ import { startTelemetry } from './telemetry.js';
 import { startMetrics } from './metrics.js';
 import { registerMetrics } from '../telemetry/metrics.js';
 import { loadTemplateOverrides } from './load-templates.js';
+import { lookup } from 'node:dns/promises';
+import { setOutboundResolver } from '../http/outbound.js';
 
 export interface RunningServer {
   port: number;
@@ -26,6 +28,8 @@ export interface RunningServer {
 /** `vigie serve`: open the database, apply migrations, serve until SIGTERM/SIGINT. */
 export async function startServer(baseConfig: Config, env: NodeJS.ProcessEnv): Promise<RunningServer> {
   const started = performance.now();
+  // Outbound destinations given by name are checked on the addresses they resolve to (src/http/outbound.ts).
+  setOutboundResolver(async (host) => (await lookup(host, { all: true })).map((entry) => entry.address));
   const telemetry = await startTelemetry(env);
   const nodeMetrics = startMetrics();
   const logger = createLogger(baseConfig.logLevel);

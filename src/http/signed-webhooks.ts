@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js';
+import { createOutboundFetch, OutboundRefused, type OutboundPolicy } from './outbound.js';
 
 export const signatureHeader = 'Vigie-Signature';
 
@@ -64,9 +65,11 @@ export function createWebhookSender(options: {
   retries?: number;
   /** What the log lines call these webhooks ("exposure", "delivery alert"). */
   label?: string;
+  /** Where webhooks may go (VIGIE_OUTBOUND_*): checked before each request and each redirect. */
+  outbound?: OutboundPolicy | undefined;
 }): WebhookSender {
   const label = options.label ?? 'exposure';
-  const doFetch = options.fetch ?? fetch;
+  const doFetch = options.outbound ? createOutboundFetch(options.outbound, options.fetch ?? fetch) : (options.fetch ?? fetch);
   const retries = options.retries ?? 3;
   return {
     async send(event) {
@@ -85,7 +88,11 @@ export function createWebhookSender(options: {
               });
               if (response.ok) return;
               options.logger.warn(`${label} webhook refused`, { webhook: index, status: response.status, attempt });
-            } catch {
+            } catch (error) {
+              if (error instanceof OutboundRefused) {
+                options.logger.warn(`${label} webhook refused by the outbound policy`, { webhook: index, reason: error.message });
+                break;
+              }
               options.logger.warn(`${label} webhook unreachable`, { webhook: index, attempt });
             }
             if (attempt < retries) await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
