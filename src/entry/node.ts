@@ -20,6 +20,8 @@ import { loadTemplateOverrides } from './load-templates.js';
 import { withNumberingPlan } from './numbering-plan.js';
 import { loadPlaybookOverrides } from './load-playbooks.js';
 import { startPlaybookCheck } from './playbook-check.js';
+import { lookup } from 'node:dns/promises';
+import { setOutboundResolver } from '../http/outbound.js';
 
 export interface RunningServer {
   port: number;
@@ -30,6 +32,8 @@ export interface RunningServer {
 export async function startServer(baseConfig: Config, env: NodeJS.ProcessEnv): Promise<RunningServer> {
   const started = performance.now();
   withNumberingPlan(baseConfig);
+  // Outbound destinations given by name are checked on the addresses they resolve to (src/http/outbound.ts).
+  setOutboundResolver(async (host) => (await lookup(host, { all: true })).map((entry) => entry.address));
   const telemetry = await startTelemetry(env);
   const nodeMetrics = startMetrics();
   const logger = createLogger(baseConfig.logLevel);
