@@ -7,6 +7,7 @@ import type { App, AppEnv } from './http/context.js';
 import { renderDocsPage } from './http/docs-page.js';
 import { ValidationError } from './http/errors.js';
 import { handleError, handleNotFound } from './http/handle-errors.js';
+import { limitBodies } from './http/body-guard.js';
 import { observeRequests } from './telemetry/observe-requests.js';
 import { registerGetMetrics } from './telemetry/get-metrics.js';
 import { registerAudit } from './audit/routes/register.js';
@@ -67,6 +68,8 @@ export function createApp(deps: AppDeps): App {
   }
 
   const admin = createRouter();
+  // Before authentication and parsing: a huge body costs nothing but its headers.
+  admin.use('*', limitBodies({ jsonBytes: deps.config.limits.bodyBytes, uploadBytes: deps.config.limits.uploadBytes }));
   admin.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',

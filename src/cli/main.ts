@@ -1,4 +1,5 @@
 import { ConfigError, parseConfig } from '../config.js';
+import { withNumberingPlan } from '../entry/numbering-plan.js';
 import { auditCommand } from './audit-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { serveCommand } from './serve-command.js';
@@ -61,7 +62,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export const loadConfig = (env: NodeJS.ProcessEnv) => parseConfig(env);
+export const loadConfig = (env: NodeJS.ProcessEnv) => withNumberingPlan(parseConfig(env));
 
 const isEntry = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isEntry || process.argv[1]?.endsWith('/bin/vigie.js') || process.argv[1]?.endsWith('/bin/vigie')) {

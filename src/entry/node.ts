@@ -17,8 +17,11 @@ import { startTelemetry } from './telemetry.js';
 import { startMetrics } from './metrics.js';
 import { registerMetrics } from '../telemetry/metrics.js';
 import { loadTemplateOverrides } from './load-templates.js';
+import { withNumberingPlan } from './numbering-plan.js';
 import { loadPlaybookOverrides } from './load-playbooks.js';
 import { startPlaybookCheck } from './playbook-check.js';
+import { lookup } from 'node:dns/promises';
+import { setOutboundResolver } from '../http/outbound.js';
 
 export interface RunningServer {
   port: number;
@@ -28,6 +31,9 @@ export interface RunningServer {
 /** `vigie serve`: open the database, apply migrations, serve until SIGTERM/SIGINT. */
 export async function startServer(baseConfig: Config, env: NodeJS.ProcessEnv): Promise<RunningServer> {
   const started = performance.now();
+  withNumberingPlan(baseConfig);
+  // Outbound destinations given by name are checked on the addresses they resolve to (src/http/outbound.ts).
+  setOutboundResolver(async (host) => (await lookup(host, { all: true })).map((entry) => entry.address));
   const telemetry = await startTelemetry(env);
   const nodeMetrics = startMetrics();
   const logger = createLogger(baseConfig.logLevel);

@@ -4,8 +4,9 @@ import { bundledPlaybooks } from './bundled.generated.js';
 import { parsePlaybook, type PlaybookProblem } from './parse-playbook.js';
 import type { Playbook } from './playbook-schema.js';
 
-/** Playbook files by name ("wrong-user-data.yaml" → its text): the bundled ones, or an organisation's (VIGIE_PLAYBOOKS_DIR). */
-export type PlaybookFiles = Record<string, string>;
+import type { PlaybookFiles } from './playbook-files.js';
+
+export type { PlaybookFiles } from './playbook-files.js';
 
 export interface CatalogEntry {
   playbook: Playbook;

@@ -112,7 +112,7 @@ export const playbooksPage = definePage({
   path,
   api: ['GET /breaches/{id}/playbooks'],
   title: (l) => l.playbooks.title,
-  nav: { order: 40, label: (l) => l.nav.playbooks },
+  nav: { order: 45, label: (l) => l.nav.playbooks },
   async render(ctx, form) {
     const l = ctx.l.playbooks;
     const runs = await openRuns(ctx.deps);
