@@ -10,7 +10,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { chromium, type BrowserContext } from 'playwright-core';
@@ -72,6 +72,8 @@ const quantile = (values: number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 };
+/** The machine's load when a part starts: figures taken on a shared machine are read with it. */
+const load = () => `load average ${loadavg().map((n) => n.toFixed(1)).join(' ')}`;
 const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
 
 async function timedRequest(app: ReturnType<typeof createApp>, path: string, headers: Record<string, string>, marker?: string): Promise<number> {
@@ -119,7 +121,7 @@ async function measureRenders(db: Db, config: Config, data: ConsoleData): Promis
       if (api !== undefined) add(`${one.page}:api`, api);
     }
   }
-  console.log(`\nServer render, ${renders} renders each through app.request (signed-in session, roles dpo+sre+comms), interleaved with /_vigie/healthz and the page's API route:\n`);
+  console.log(`\nServer render, ${renders} renders each through app.request (signed-in session, roles dpo+sre+comms), interleaved with /_vigie/healthz and the page's API route (${load()}):\n`);
   console.log('| page | p50 | p95 | target p95 | healthz p50 | API route | API p50 | page ÷ healthz (p50) | page ÷ API (p50) |');
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const one of cases) {
@@ -158,7 +160,7 @@ async function measureChart(db: Db, config: Config, data: ConsoleData): Promise<
     exposed = report.totals.peopleExposed;
     others = s.others.reduce((a, b) => a + b, 0);
   }
-  console.log(`\nExposure chart data, 3 h 30 window (${data.window.from.toISOString()} → ${data.window.to.toISOString()}), ${n} runs: ${others} responses showing someone else's data, ${exposed} people exposed\n`);
+  console.log(`\nExposure chart data, 3 h 30 window (${data.window.from.toISOString()} → ${data.window.to.toISOString()}), ${n} runs: ${others} responses showing someone else's data, ${exposed} people exposed (${load()})\n`);
   console.log('| measure | p50 | p95 | target |');
   console.log('|---|---|---|---|');
   console.log(`| chart data (exposureMinuteSeries) | ${ms(quantile(series, 0.5))} ms | **${ms(quantile(series, 0.95))} ms** | ≤ 1 s ${quantile(series, 0.95) <= 1000 ? 'met' : 'MISSED'} |`);
@@ -248,7 +250,7 @@ async function measureFirstLoad(db: Db): Promise<void> {
       const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
       console.log(`| ${label} | ${ms(p50)} ms | ${ms(worst)} ms | ${kb(quantile(list.map((l) => l.transferred), 0.5))} | ${kb(quantile(list.map((l) => l.decoded), 0.5))} | ${quantile(list.map((l) => l.requests), 0.5)} | ≤ 1 s ${worst <= 1000 ? 'met' : 'MISSED'} |`);
     };
-    console.log(`\nSituation page in Chromium against startServer on loopback (${loads} fresh profiles; load event from navigation start):\n`);
+    console.log(`\nSituation page in Chromium against startServer on loopback (${loads} fresh profiles; load event from navigation start; ${load()}):\n`);
     console.log('| load | median | worst | bytes over the wire | bytes decoded | requests that transferred | target |');
     console.log('|---|---|---|---|---|---|---|');
     row('first (empty cache)', first);

@@ -19,8 +19,10 @@ export const maxSeriesMinutes = 7 * 24 * 60;
 /**
  * The exposure chart's data (console, issue 18), a service function of its own so that it can be tuned with
  * the log's storage: personal-data responses are counted from the batches whose records fall in the window
- * (by their first/last record times); illegitimate ones as the report finds them (kept verdicts, and what
- * they cannot cover checked now), in one repeatable-read transaction.
+ * (by their first/last record times, and committed from the window's start on: a batch is never before its
+ * records, so the partitions of the days before the window are not read at all, docs/access-log.md);
+ * illegitimate ones as the report finds them (kept verdicts, and what they cannot cover checked now), in one
+ * repeatable-read transaction.
  */
 export async function exposureMinuteSeries(db: Db, window: Pick<ExposureWindow, 'from' | 'to'>, options: { broadRoles: string[] }): Promise<MinuteSeries> {
   const start = Math.floor(window.from.getTime() / 60_000) * 60_000;
@@ -33,7 +35,7 @@ export async function exposureMinuteSeries(db: Db, window: Pick<ExposureWindow, 
     const personalRows = await sql<{ minute: number; n: number }>`
       select (extract(epoch from date_trunc('minute', (r->>1)::timestamptz)) * 1000)::float8 as minute, count(*)::int as n
       from audit_batch b cross join lateral jsonb_array_elements(b.records::jsonb) as r
-      where b.last_record_at >= ${from}::timestamptz and b.first_record_at < ${to}::timestamptz
+      where b.at >= ${from}::timestamptz and b.last_record_at >= ${from}::timestamptz and b.first_record_at < ${to}::timestamptz
         and (r->>1)::timestamptz >= ${from}::timestamptz and (r->>1)::timestamptz < ${to}::timestamptz
         and jsonb_array_length(r->8) > 0
       group by 1`.execute(trx);
