@@ -31,6 +31,8 @@ export interface ConsoleData {
   /** The 3 h 30 exposure window, with a cache incident inside it. */
   window: { from: Date; to: Date };
   breachId: string;
+  /** The people's SMS, approved: the campaign's draft. */
+  draftId: string;
   campaignId: string;
   people: number;
   alerts: number;
@@ -56,12 +58,12 @@ export async function findConsoleData(db: Db, records: number): Promise<ConsoleD
   const { rows } = await sql<{ n: string; end: Date | null }>`select coalesce(sum(row_count), 0) as n, max(last_record_at) as end from audit_batch`.execute(db);
   if (Number(rows[0]!.n) === 0) return undefined;
   if (Number(rows[0]!.n) !== records) throw new Error(`the schema holds ${rows[0]!.n} records, not ${records}; drop it and run again`);
-  const campaign = await db.selectFrom('delivery_campaign').select(['id', 'breach_id']).orderBy('created_at').executeTakeFirst();
+  const campaign = await db.selectFrom('delivery_campaign').select(['id', 'breach_id', 'draft_id']).orderBy('created_at').executeTakeFirst();
   if (!campaign) throw new Error('the schema holds a partial data set (no campaign); drop it and run again');
   const people = await db.selectFrom('breach_person').select(sql<string>`count(*)`.as('n')).where('breach_id', '=', campaign.breach_id).executeTakeFirstOrThrow();
   const alerts = await db.selectFrom('exposure_alert').select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow();
   const end = new Date(Math.ceil(new Date(rows[0]!.end!).getTime() / hour) * hour);
-  return { ...timesOf(end), breachId: String(campaign.breach_id), campaignId: campaign.id, people: Number(people.n), alerts: Number(alerts.n) };
+  return { ...timesOf(end), breachId: String(campaign.breach_id), draftId: String(campaign.draft_id), campaignId: campaign.id, people: Number(people.n), alerts: Number(alerts.n) };
 }
 
 export async function seedConsoleData(
@@ -184,5 +186,5 @@ export async function seedConsoleData(
   await sql`vacuum analyze delivery_message`.execute(db);
   await sql`vacuum analyze breach_person`.execute(db);
   log(`campaign ${campaign.id.slice(0, 8)}: ${options.people.toLocaleString('en')} SMS over ${carriers.length} carriers (${((performance.now() - started) / 1000).toFixed(1)} s)`);
-  return { now, window, breachId, campaignId: campaign.id, people: options.people, alerts };
+  return { now, window, breachId, draftId: smsDraft.id, campaignId: campaign.id, people: options.people, alerts };
 }

@@ -64,8 +64,11 @@ const cases: PageCase[] = [
   { page: '/', path: () => '', api: () => '/maintenance/state', marker: 'id="campaigns"' },
   { page: '/maintenance', path: () => '/maintenance', api: () => '/maintenance/windows', marker: 'id="start-form"' },
   { page: '/exposure', path: (d) => `/exposure?${windowQuery(d)}`, api: (d) => `/exposure/report?${windowQuery(d)}`, marker: 'id="exposure-data"' },
-  // { page: '/breaches/{id}', path: (d) => `/breaches/${d.breachId}`, api: (d) => `/breaches/${d.breachId}`, marker: '…' },
-  // { page: '/campaigns/{id}', path: (d) => `/campaigns/${d.campaignId}`, api: (d) => `/delivery/campaigns/${d.campaignId}`, marker: '…' },
+  { page: '/breaches', path: () => '/breaches', api: () => '/breaches', marker: 'id="register"' },
+  { page: '/breaches/:id', path: (d) => `/breaches/${d.breachId}`, api: (d) => `/breaches/${d.breachId}`, marker: 'id="population-total"' },
+  { page: '/breaches/:id/drafts/:draftId', path: (d) => `/breaches/${d.breachId}/drafts/${d.draftId}`, api: (d) => `/drafts/${d.draftId}`, marker: 'id="preview-title"' },
+  { page: '/campaigns', path: () => '/campaigns', marker: 'id="campaigns"' },
+  { page: '/campaigns/:id', path: (d) => `/campaigns/${d.campaignId}`, api: (d) => `/delivery/campaigns/${d.campaignId}`, marker: 'id="campaign-facts"' },
 ];
 
 const quantile = (values: number[], q: number) => {
@@ -133,9 +136,8 @@ async function measureRenders(db: Db, config: Config, data: ConsoleData): Promis
       `| ${one.page} | ${ms(quantile(page, 0.5))} ms | **${ms(p95)} ms** | ≤ 50 ms ${p95 <= 50 ? 'met' : 'MISSED'} | ${ms(quantile(health, 0.5))} ms | ${one.api ? `GET ${one.api(data).split('?')[0]}` : '—'} | ${api ? `${ms(quantile(api, 0.5))} ms` : '—'} | ${(quantile(page, 0.5) / quantile(health, 0.5)).toFixed(0)} × | ${api ? `${(quantile(page, 0.5) / quantile(api, 0.5)).toFixed(2)} ×` : '—'} |`,
     );
   }
-  const measured = new Set(cases.map((one) => one.page.replace('{id}', '')));
   const left = consolePages.filter((p) => !cases.some((one) => one.page === p.path)).map((p) => p.path);
-  console.log(`\nconsole pages: ${consolePages.map((p) => p.path).join(', ')}; measured: ${[...measured].join(', ')}${left.length > 0 ? `; NOT measured (add a line to bench/console.ts): ${left.join(', ')}` : ''}`);
+  console.log(`\nconsole pages: ${consolePages.map((p) => p.path).join(', ')}; measured: ${cases.map((one) => one.page).join(', ')}${left.length > 0 ? `; NOT measured (add a line to bench/console.ts): ${left.join(', ')}` : ''}`);
 }
 
 /** The exposure chart's data (the minute series) and the report beside it, for the 3 h 30 window, N times. */

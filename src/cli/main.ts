@@ -10,6 +10,7 @@ import { exposureCommand } from './exposure-command.js';
 import { relationsCommand } from './relations-command.js';
 import { draftCommand } from './draft-command.js';
 import { breachCommand } from './breach-command.js';
+import { playbookCommand } from './playbook-command.js';
 
 export interface Command {
   summary: string;
@@ -27,6 +28,7 @@ const commands: Record<string, Command> = {
   exposure: exposureCommand,
   draft: draftCommand,
   breach: breachCommand,
+  playbook: playbookCommand,
 };
 
 function usage(): string {
