@@ -8,6 +8,7 @@ import { noticesBenchmark } from './notices.js';
 import { breachesBenchmark } from './breaches.js';
 import { deliveryBenchmark } from './delivery.js';
 import { consoleBreachBenchmark } from './console-breach.js';
+import { consoleBenchmark } from './console.js';
 
 export interface Benchmark {
   name: string;
@@ -28,4 +29,5 @@ export const benchmarks: Benchmark[] = [
   breachesBenchmark,
   deliveryBenchmark,
   consoleBreachBenchmark,
+  consoleBenchmark,
 ];

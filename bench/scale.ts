@@ -13,7 +13,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { sql } from 'kysely';
-import { generateAccessLog } from '../src/audit/generate.js';
 import { pruneAccessLog } from '../src/audit/prune.js';
 import { readAccessLog } from '../src/audit/read-log.js';
 import { verifyAccessLog } from '../src/audit/verify.js';
@@ -23,6 +22,7 @@ import { createNodeAuditCrypto } from '../src/entry/node-audit-crypto.js';
 import { openDatabase } from '../src/entry/open-database.js';
 import { buildExposureReport } from '../src/exposure/report.js';
 import { parseWindow } from '../src/exposure/window.js';
+import { writeBulkAccessLog } from './access-log-data.js';
 import type { Benchmark } from './index.js';
 import { median } from './load.js';
 
@@ -61,36 +61,8 @@ export const scaleBenchmark: Benchmark = {
       await migrateToLatest(db);
       const { rows: present } = await sql<{ n: string }>`select coalesce(sum(row_count), 0) as n from audit_batch`.execute(db);
       if (Number(present[0]!.n) === 0) {
-        // Case workers read several people's files: a broad-access role, as a service would declare it.
-        await sql`insert into exposure_principal_role (principal, role, valid_from, source, updated_at, updated_by)
-          select 'agent' || i, 'agent', '2026-01-01T00:00:00Z', 'bench', now(), 'bench' from generate_series(0, 199) i`.execute(db);
-        // Bulk generation: several writers (streams) at once, each over its share of the days, on connections
-        // with synchronous_commit off (an import, not live traffic: no wait for each batch's flush to disk).
-        const url = new URL(databaseUrl);
-        url.searchParams.set('options', `-c search_path=${schema} -c synchronous_commit=off`);
-        const bulk = (await openDatabase({ databaseUrl: url.toString(), databasePoolSize: streams, dataDir: '' })).db;
-        const started = performance.now();
-        let lastLine = 0;
-        const results = await Promise.all(
-          Array.from({ length: streams }, (_, i) =>
-            generateAccessLog(
-              bulk,
-              crypto,
-              { rows: Math.round(records / streams), days: days / streams, from: new Date(from.getTime() + (i * days * 86_400_000) / streams), seed: 17 + i, users: Math.max(1000, Math.round(records / 20)), batch },
-              (line) => {
-                if (i > 0 || performance.now() - lastLine < 60_000) return;
-                lastLine = performance.now();
-                console.log(`  stream 1 of ${streams}: ${line}`);
-              },
-            ),
-          ),
-        );
-        await bulk.destroy();
-        const seconds = (performance.now() - started) / 1000;
-        const total = results.reduce((sum, r) => sum + r.rows, 0);
-        console.log(`write: ${total.toLocaleString('en')} records in ${seconds.toFixed(0)} s through ${streams} writers at once (${Math.round(total / seconds).toLocaleString('en')} records/s, batches of ${batch}, synchronous_commit off)`);
-        await sql`vacuum analyze audit_batch`.execute(db);
-        await sql`vacuum analyze access_exposure`.execute(db);
+        const written = await writeBulkAccessLog(db, crypto, { databaseUrl, schema, records, from, days, streams, batch, log: (line) => console.log(line) });
+        console.log(`write: ${written.records.toLocaleString('en')} records in ${written.seconds.toFixed(0)} s through ${streams} writers at once (${Math.round(written.records / written.seconds).toLocaleString('en')} records/s, batches of ${batch}, synchronous_commit off)`);
       } else if (Number(present[0]!.n) !== records) throw new Error(`schema ${schema} holds a partial data set; drop it and run again`);
       const bytes = await logBytes(db);
       const { rows: parts } = await sql<{ batches: string; exposures: string }>`

@@ -11,6 +11,11 @@ export interface GenerateOptions {
   days: number;
   users?: number;
   seed?: number;
+  /**
+   * An incident: inside [from, to) a share `rate` of records are responses a cache replayed to someone else,
+   * besides the usual 0.05 %. Without it the log is the same as before, record for record.
+   */
+  incident?: { from: Date; to: Date; rate: number } | undefined;
 }
 
 // Deterministic (mulberry32): the same seed gives the same log, so benchmarks and exposure tests can rely on it.
@@ -43,8 +48,12 @@ export function* generateRecords(options: GenerateOptions): Generator<AccessReco
   const start = options.from.getTime();
   const step = (options.days * 86_400_000) / Math.max(1, options.rows);
   const user = () => `u${Math.floor(next() * users)}`;
+  const incidentFrom = options.incident?.from.getTime() ?? 0;
+  const incidentTo = options.incident?.to.getTime() ?? 0;
+  const incidentRate = options.incident?.rate ?? 0;
   for (let i = 0; i < options.rows; i++) {
     const at = new Date(Math.floor(start + i * step));
+    const replayed = at.getTime() >= incidentFrom && at.getTime() < incidentTo ? 0.0805 + incidentRate : 0.0805;
     const route = routes[Math.floor(next() * routes.length)]!;
     const roll = next();
     let principal: string | null = user();
@@ -60,7 +69,7 @@ export function* generateRecords(options: GenerateOptions): Generator<AccessReco
       principal = null;
       subjects = [];
       producedFor = null;
-    } else if (roll < 0.0805) {
+    } else if (roll < replayed) {
       // a cached response replayed to someone else
       producedFor = user();
       subjects = [producedFor];
@@ -89,7 +98,7 @@ export function* generateRecords(options: GenerateOptions): Generator<AccessReco
 export async function generateAccessLog(
   db: Db,
   crypto: AuditCrypto,
-  options: { rows: number; days: number; from: Date; seed: number; users?: number; batch?: number },
+  options: { rows: number; days: number; from: Date; seed: number; users?: number; batch?: number; incident?: GenerateOptions['incident'] },
   onProgress: (text: string) => void = () => {},
 ): Promise<{ rows: number; seconds: number; rowsPerSecond: number }> {
   // Records per batch: 5,000 by default (fast); live batches are smaller (tens of records under full load), and

@@ -49,10 +49,13 @@ export async function reconcile(ctx: ReadingContext, campaignId: string, silentA
   const campaign = await getCampaign(ctx.db, campaignId);
   const silentBefore = new Date((ctx.clock ?? systemClock).now().getTime() - silentAfterMs);
   const receipts = channelRules[campaign.channel].receipts;
-  const rows: ReconciliationRow[] = [];
-  for (const dimension of ['carrier', 'segment', 'provider'] as const) {
-    const { rows: counts } = await sql<Omit<ReconciliationRow, 'dimension' | 'value' | 'failureRate' | 'reasons'> & { value: string | null }>`
-      select ${sql.ref(dimension)} as value, count(*)::int as total, count(sent_at)::int as accepted,
+  // The three slicings in one pass over the campaign's messages each (grouping sets), not one pass per
+  // dimension and per question: six reads of a 30,000-message campaign made its console page take a second.
+  const dimensionOf = sql`case when grouping(carrier) = 0 then 'carrier' when grouping(segment) = 0 then 'segment' else 'provider' end`;
+  const valueOf = sql`case when grouping(carrier) = 0 then carrier when grouping(segment) = 0 then segment else provider end`;
+  const [{ rows: counts }, { rows: reasons }] = await Promise.all([
+    sql<Omit<ReconciliationRow, 'value' | 'failureRate' | 'reasons'> & { value: string | null }>`
+      select ${dimensionOf} as dimension, ${valueOf} as value, count(*)::int as total, count(sent_at)::int as accepted,
         count(*) filter (where state = 'delivered')::int as delivered, count(*) filter (where state = 'failed')::int as failed,
         count(*) filter (where state = 'unknown')::int as unknown,
         count(*) filter (where state in ('queued', 'sending') or (state = 'sent' and informed_at is null))::int as pending,
@@ -60,18 +63,22 @@ export async function reconcile(ctx: ReadingContext, campaignId: string, silentA
         count(*) filter (where informed_at is not null and state <> 'failed')::int as informed,
         count(*) filter (where ${sql.lit(receipts)} and state in ('sent', 'unknown') and receipt_at is null and sent_at <= ${silentBefore})::int as silent,
         count(*) filter (where carrier_source = 'numbering-plan')::int as inferred
-      from delivery_message where campaign_id = ${campaignId} group by 1 order by 1`.execute(ctx.db);
-    const { rows: reasons } = await sql<{ value: string | null; reason: string; n: number }>`
-      select ${sql.ref(dimension)} as value, failure_reason as reason, count(*)::int as n
+      from delivery_message where campaign_id = ${campaignId} group by grouping sets ((carrier), (segment), (provider)) order by 1, 2`.execute(ctx.db),
+    sql<{ dimension: string; value: string | null; reason: string; n: number }>`
+      select ${dimensionOf} as dimension, ${valueOf} as value, failure_reason as reason, count(*)::int as n
       from delivery_message where campaign_id = ${campaignId} and state in ('failed', 'unknown') and failure_reason is not null
-      group by 1, 2 order by 3 desc`.execute(ctx.db);
-    for (const { value: raw, ...row } of counts) {
+      group by grouping sets ((carrier, failure_reason), (segment, failure_reason), (provider, failure_reason)) order by 4 desc`.execute(ctx.db),
+  ]);
+  const rows: ReconciliationRow[] = [];
+  for (const dimension of ['carrier', 'segment', 'provider'] as const) {
+    for (const count of counts.filter((c) => c.dimension === dimension)) {
+      const { value: raw, ...row } = count;
       const value = raw ?? '(unknown)';
       const finished = row.delivered + row.failed;
       rows.push({
-        dimension, value, ...row,
+        ...row, dimension, value,
         failureRate: finished === 0 ? 0 : row.failed / finished,
-        reasons: reasons.filter((r) => (r.value ?? '(unknown)') === value).slice(0, 5).map((r) => ({ reason: r.reason, count: r.n })),
+        reasons: reasons.filter((r) => r.dimension === dimension && (r.value ?? '(unknown)') === value).slice(0, 5).map((r) => ({ reason: r.reason, count: r.n })),
       });
     }
   }

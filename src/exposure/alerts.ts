@@ -141,8 +141,13 @@ const alertColumns = sql`a.id, a.status, a.first_at, a.last_at, a.stored_at, a.a
   (select count(distinct subject) from exposure_alert_access x where x.alert_id = a.id) as people,
   (select count(distinct receiver) from exposure_alert_access x where x.alert_id = a.id) as receivers`;
 
-export async function listAlerts(db: Db, zone: string): Promise<AlertView[]> {
-  const { rows } = await sql<AlertRow>`select ${alertColumns} from exposure_alert a order by a.id desc limit 200`.execute(db);
+/**
+ * The latest 200 alerts, newest first; with `since`, only those whose burst went on until then or later (the
+ * console's last 24 hours): their people and receivers are counted for those alone, not for 200 older ones.
+ */
+export async function listAlerts(db: Db, zone: string, options: { since?: Date } = {}): Promise<AlertView[]> {
+  const since = options.since ? sql`where a.last_at >= ${options.since.toISOString()}::timestamptz` : sql``;
+  const { rows } = await sql<AlertRow>`select ${alertColumns} from exposure_alert a ${since} order by a.id desc limit 200`.execute(db);
   return rows.map((row) => view(row, zone));
 }
 

@@ -29,10 +29,8 @@ export async function chooseWindow(deps: AppDeps, query: { from?: string | undef
     }
     return { window, alertId: undefined };
   }
-  const alerts = await listAlerts(requireDb(deps.db), zone);
-  const alert = query.alert
-    ? alerts.find((one) => one.id === query.alert)
-    : alerts.find((one) => new Date(one.lastAt).getTime() >= now.getTime() - 24 * 3600_000);
+  const alerts = await listAlerts(requireDb(deps.db), zone, query.alert ? {} : { since: new Date(now.getTime() - 24 * 3600_000) });
+  const alert = query.alert ? alerts.find((one) => one.id === query.alert) : alerts[0];
   if (alert) {
     const from = new Date(floorMinute(new Date(alert.firstAt).getTime()));
     const to = new Date(ceilMinute(new Date(alert.lastAt).getTime()));

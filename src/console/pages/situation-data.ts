@@ -25,7 +25,7 @@ export async function readSituation(deps: AppDeps, now: Date, may: { alerts: boo
   const since = now.getTime() - 24 * 3600_000;
   const [windows, alerts, breaches, campaigns] = await Promise.all([
     loadCurrentWindows(db, now),
-    may.alerts ? listAlerts(db, deps.config.timeZone).then((all) => all.filter((alert) => new Date(alert.lastAt).getTime() >= since)) : undefined,
+    may.alerts ? listAlerts(db, deps.config.timeZone, { since: new Date(since) }) : undefined,
     may.breaches ? listBreaches(db, { config: deps.config, now }).then((lines) => lines.filter((line) => line.status !== 'closed')) : undefined,
     may.campaigns
       ? db
