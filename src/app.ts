@@ -19,6 +19,7 @@ import { registerMaintenance } from './maintenance/register.js';
 import { registerBreaches } from './breaches/routes/register.js';
 import { registerNotices } from './notices/register-notices.js';
 import { registerConsole } from './console/register-console.js';
+import { registerPlaybooks } from './playbooks/routes/register.js';
 
 export const apiVersion = '0.1.0';
 
@@ -86,6 +87,7 @@ export function createApp(deps: AppDeps): App {
   registerMaintenance(admin);
   registerBreaches(admin);
   registerNotices(admin);
+  registerPlaybooks(admin);
   // Last: the console's pages reuse the access rules of the API routes registered above.
   registerConsole(admin);
   app.route(deps.config.adminPrefix, admin);

@@ -62,7 +62,13 @@ export const configSchema = z
     VIGIE_DELIVERY_UNKNOWN_AFTER_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
     VIGIE_DELIVERY_EMAIL_BOUNCE_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
     VIGIE_DELIVERY_SILENT_AFTER_SECONDS: z.coerce.number().int().min(60).max(86_400).default(1_800),
+    // A full numbering plan (block allocations) for guessing carriers: a JSON file, read by the Node entries.
+    VIGIE_NUMBERING_PLAN: z.string().min(1).optional(),
     VIGIE_TEMPLATES_DIR: z.string().min(1).optional(),
+    VIGIE_PLAYBOOKS_DIR: z.string().min(1).optional(),
+    VIGIE_PLAYBOOK_ALERT_WEBHOOKS: list.pipe(z.array(z.url({ message: 'must be a comma-separated list of absolute URLs' }))).default([]),
+    VIGIE_PLAYBOOK_ALERT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    VIGIE_PLAYBOOK_CHECK_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
     VIGIE_SMS_MAX_SEGMENTS: z.coerce.number().int().min(1).max(10).default(3),
     VIGIE_NOTICE_URL: optionalUrl,
     VIGIE_UPSTREAM: optionalUrl,
@@ -150,6 +156,9 @@ export const configSchema = z
     if (value.VIGIE_DELIVERY_ALERT_WEBHOOKS.length > 0 && !value.VIGIE_DELIVERY_ALERT_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['VIGIE_DELIVERY_ALERT_WEBHOOK_SECRET'], message: 'is required when VIGIE_DELIVERY_ALERT_WEBHOOKS is set (bodies are signed)' });
     }
+    if (value.VIGIE_PLAYBOOK_ALERT_WEBHOOKS.length > 0 && !value.VIGIE_PLAYBOOK_ALERT_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['VIGIE_PLAYBOOK_ALERT_WEBHOOK_SECRET'], message: 'is required when VIGIE_PLAYBOOK_ALERT_WEBHOOKS is set (bodies are signed)' });
+    }
     if (value.VIGIE_EXPOSURE_WEBHOOKS.length > 0 && !value.VIGIE_EXPOSURE_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['VIGIE_EXPOSURE_WEBHOOK_SECRET'], message: 'is required when VIGIE_EXPOSURE_WEBHOOKS is set (bodies are signed)' });
     }
@@ -192,8 +201,16 @@ export const configSchema = z
       emailBounceSeconds: value.VIGIE_DELIVERY_EMAIL_BOUNCE_SECONDS,
       // Accepted SMS with no receipt for this long are counted "silent" per carrier (views, resend default).
       silentAfterSeconds: value.VIGIE_DELIVERY_SILENT_AFTER_SECONDS,
+      numberingPlanFile: value.VIGIE_NUMBERING_PLAN,
     },
     // Drafts (issue 7): an organisation's own templates laid over templates/, and the SMS length warning.
+    // Playbooks (issue 19): an organisation's own over the bundled ones, and where overdue tasks are announced.
+    playbooks: {
+      dir: value.VIGIE_PLAYBOOKS_DIR,
+      alertWebhooks: value.VIGIE_PLAYBOOK_ALERT_WEBHOOKS,
+      alertWebhookSecret: value.VIGIE_PLAYBOOK_ALERT_WEBHOOK_SECRET,
+      checkSeconds: value.VIGIE_PLAYBOOK_CHECK_SECONDS,
+    },
     notices: { templatesDir: value.VIGIE_TEMPLATES_DIR, smsMaxSegments: value.VIGIE_SMS_MAX_SEGMENTS, noticeUrl: value.VIGIE_NOTICE_URL },
     // Declared data categories → the register's: the bundled map with the organisation's entries over it.
     categoryMap: buildCategoryMap(value.VIGIE_CATEGORY_MAP ? (parseCategoryMapSetting(value.VIGIE_CATEGORY_MAP) as { entries: Record<string, string[]> }).entries : {}),
