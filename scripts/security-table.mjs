@@ -26,7 +26,7 @@ const areas = {
   forgery: 'Forgery and replay',
   tamper: 'Tamper (access log)',
   hygiene: 'Personal-data hygiene',
-  durability: 'Faults and durability',
+  'database-outage': 'Faults (database gone)',
 };
 const engineOf = (suite) => (/postgresql/i.test(suite) ? 'PostgreSQL' : /embedded/i.test(suite) ? 'PGlite' : '');
 const plain = (suite) => suite.replace(/\s*\((embedded|postgresql)\)/gi, '').replace(/\s+on (embedded|postgresql)\b/gi, '');

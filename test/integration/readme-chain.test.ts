@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import type { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { usePersonalDataHygiene } from '../helpers/hygiene.js';
 import { mintStaffToken } from '../../src/auth/mint-staff-token.js';
 import type { Role } from '../../src/auth/staff-principal.js';
 import { parseConfig } from '../../src/config.js';
@@ -66,6 +67,8 @@ function decoded(raw: string): string {
  * goes out over SMTP and each message names what of that person's was seen, in the register's words.
  */
 describe.each(engines())('the README example from the gateway to delivered e-mails (%s)', (engine) => {
+  // Logs (at info, as in production) and spans are scanned for the people's addresses and names, and tokens.
+  const hygiene = usePersonalDataHygiene();
   let database: TestDatabase | undefined;
   let dataDir = '';
   let origin: Awaited<ReturnType<typeof startOrigin>>;
@@ -93,7 +96,7 @@ describe.each(engines())('the README example from the gateway to delivered e-mai
       HOST: '127.0.0.1',
       DATABASE_URL: databaseUrl,
       VIGIE_DATA_DIR: dataDir,
-      VIGIE_LOG_LEVEL: 'silent',
+      VIGIE_LOG_LEVEL: 'info',
       VIGIE_JWT_SECRET: staffSecret,
       VIGIE_PRINCIPAL_SECRET: principalSecret,
       VIGIE_UPSTREAM: origin.url,
@@ -129,6 +132,7 @@ describe.each(engines())('the README example from the gateway to delivered e-mai
   };
 
   it('carries identity and financial from the origin to each person’s e-mail', async () => {
+    hygiene.register(...['p-1', 'p-2', 'p-3', 'p-4', 'p-5'].flatMap((id) => [`${id}@example.test`, `Personne ${id}`]));
     const from = new Date(Date.now() - 60_000).toISOString();
     // The cache shows p-1's page to p-2 and p-3's to p-4; p-5 reads their own.
     for (const [receiver, page] of [['p-2', 'p-1'], ['p-4', 'p-3'], ['p-5', 'p-5']] as const) {

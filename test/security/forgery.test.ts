@@ -69,7 +69,8 @@ describe.each(engines())('forged and replayed provider webhooks (%s)', (engine) 
   }
 
   it('a replayed receipt is refused (409, counted) and changes nothing; a resend signed afresh changes nothing either', async () => {
-    const body = JSON.stringify({ receipts: [{ id: providerId, status: 'DELIVRD' }] });
+    // The replay guard is the process's: each engine's run sends its own body.
+    const body = JSON.stringify({ receipts: [{ id: providerId, status: 'DELIVRD', at: `2026-12-04T09:00:00Z ${engine}` }] });
     const signature = await signPayload(receiptSecret, body, clock.now());
     const applied = await post('receipts', body, signature);
     expect(applied.status).toBe(200);
