@@ -102,6 +102,29 @@ describe.each(engines())('the campaign pages in process on %s', (engine) => {
     expect(resent.map((m) => m.person_id)).toEqual([...orange].sort());
   });
 
+  it('counts the silent ones after the minutes chosen, and refuses an unticked form by its field', async () => {
+    const comms = await signIn(built, 'carole', ['comms']);
+    const campaign = await startedCampaign();
+    const free = people.filter((p) => p.phone!.startsWith('+33651')).map((p) => p.id);
+    const now = clock.now().getTime();
+    // Handed off 40 minutes ago; only Free mobile's receipts never came.
+    await database.db.updateTable('delivery_message').set({ state: 'delivered', sent_at: new Date(now - 40 * 60_000), receipt_at: new Date(now - 39 * 60_000) }).where('campaign_id', '=', campaign.id).execute();
+    await database.db.updateTable('delivery_message').set({ state: 'sent', receipt_at: null }).where('campaign_id', '=', campaign.id).where('person_id', 'in', free).execute();
+    const ask = (fields: Record<string, string>) => built.app.request(`${base}/campaigns/${campaign.id}/resend`, formPost({ _csrf: comms.csrf, reason: 'Free mobile silencieux', ...fields }, { Cookie: comms.cookie }));
+    const after30 = await (await ask({ 'state-silent': 'on', silentAfterMinutes: '30' })).text();
+    expect(after30).toContain(`Le renvoi partira vers ${free.length} personne(s)`);
+    expect(after30).toContain('name="state-silent" value="on"');
+    // Not yet silent at 45 minutes: nothing matches, said on the field, nothing created.
+    const before = await campaigns();
+    const after45 = await ask({ 'state-silent': 'on', silentAfterMinutes: '45' });
+    expect(after45.status).toBe(400);
+    expect(await after45.text()).toContain('aucun message de cette campagne ne correspond');
+    const none = await ask({});
+    expect(none.status).toBe(400);
+    expect(await none.text()).toContain('id="resend-states-error"');
+    expect(await campaigns()).toEqual(before);
+  });
+
   it('records a letter campaign’s exported letters as posted, refusing a posting time in the future by its field', async () => {
     const comms = await signIn(built, 'carole', ['comms']);
     const api = async (path: string, roles: ('dpo' | 'comms')[], body: unknown) => {
