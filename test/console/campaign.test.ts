@@ -42,6 +42,15 @@ describe.each(engines())('the campaign pages in process on %s', (engine) => {
     expect(preview).toContain('data-part="sms">Urssaf - Pajemploi : le 31/03/2020, des informations vous concernant');
     expect(preview).toContain('2 SMS (GSM-7)');
 
+    // A channel the draft has no part for is refused by its field before anything is queued.
+    const before = await campaigns();
+    const wrong = await built.app.request(`${base}/campaigns/create`, formPost({ _csrf: comms.csrf, draftId: seeded.draftId, channel: 'email', reason: 'Art. 34 : information des personnes' }, { Cookie: comms.cookie }));
+    expect(wrong.status).toBe(400);
+    const refused = await wrong.text();
+    expect(refused).toContain('id="create-channel-error"');
+    expect(refused).toContain('the draft has no email part');
+    expect(await campaigns()).toEqual(before);
+
     const created = await built.app.request(`${base}/campaigns/create`, formPost({ _csrf: comms.csrf, draftId: seeded.draftId, channel: 'sms', segment: '', reason: 'Art. 34 : information des personnes' }, { Cookie: comms.cookie }));
     expect(created.status).toBe(303);
     const campaign = (await campaigns()).find((c) => c.reason === 'Art. 34 : information des personnes')!;
