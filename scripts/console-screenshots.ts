@@ -12,6 +12,7 @@ import { chromiumPath, launchBrowser } from '../test/helpers/browser.js';
 import { openPage, signInWithLink } from '../test/console/browser-helpers.js';
 import { consoleApp, serveApp } from '../test/console/console-app.js';
 import { seedIncident } from '../test/console/seed.js';
+import { makePeople, runSampleCampaign } from '../test/console/campaign-seed.js';
 
 const out = new URL('../docs/console/', import.meta.url);
 if (!chromiumPath) throw new Error('no Chromium: install the chromium package or set VIGIE_CHROMIUM');
@@ -27,6 +28,9 @@ const actor = { subject: 'dora', roles: ['dpo' as const] };
 await openBreach(built.deps, { title: 'Cache mal configuré : pages d’espace personnel servies à d’autres', awareAt: new Date(now.getTime() - 62 * 3600_000).toISOString(), natures: ['confidentiality'] }, actor);
 await openBreach(built.deps, { title: 'Courriel envoyé au mauvais destinataire', awareAt: new Date(now.getTime() - 5 * 3600_000).toISOString() }, actor);
 await startMaintenance(built.deps, { reason: 'Données affichées à la mauvaise personne : espace déclarations fermé le temps de corriger le cache', scope: '/declarations', plannedEnd: new Date(now.getTime() + 3 * 3600_000) }, { subject: 'sam', roles: ['sre'] });
+
+// A campaign started a few minutes ago, one carrier failing every message (test/console/campaign-seed.ts).
+const { campaignId } = await runSampleCampaign(db, makePeople(1200), 6);
 
 const served = await serveApp(built.app.fetch);
 const browser = await launchBrowser();
@@ -72,8 +76,12 @@ try {
     window.scrollBy(0, -24);
   });
   await shot('breach-population');
+  await page.goto(`${served.base}/_vigie/console/campaigns/${campaignId}`);
+  await page.waitForSelector('#campaign-chart-all canvas');
+  await page.evaluate(() => document.querySelector('#chart-title')?.scrollIntoView());
+  await shot('campaign');
   await context.close();
-  console.log(`screenshots: ${['sign-in', 'situation', 'maintenance', 'exposure', 'breach', 'breach-population'].map((n) => `docs/console/${n}.png`).join(', ')}`);
+  console.log(`screenshots: ${['sign-in', 'situation', 'maintenance', 'exposure', 'breach', 'breach-population', 'campaign'].map((n) => `docs/console/${n}.png`).join(', ')}`);
 } finally {
   await browser.close();
   await served.close();

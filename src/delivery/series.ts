@@ -24,7 +24,7 @@ export interface DeliverySeries {
   /** Each bucket's end, ms since the epoch. */
   times: number[];
   all: DeliveryCurve;
-  /** Per carrier (SMS), largest first; empty for channels without carriers. */
+  /** Per carrier (SMS), those failing or silent first, then the largest; empty for channels without carriers. */
   carriers: { carrier: string; curve: DeliveryCurve }[];
   silentAfterMinutes: number;
 }
@@ -94,7 +94,9 @@ export async function deliverySeries(ctx: ReadingContext, campaignId: string, si
   };
   cumulate(all);
   const carriers = [...byCarrier.entries()].map(([carrier, curve]) => ({ carrier, curve: cumulate(curve) }));
-  carriers.sort((a, b) => b.curve.sent[count - 1]! - a.curve.sent[count - 1]! || a.carrier.localeCompare(b.carrier));
+  // The carriers that fail or stay silent first: where a person should look.
+  const trouble = (c: DeliveryCurve) => c.failed[count - 1]! + c.unknown[count - 1]! + c.silent[count - 1]!;
+  carriers.sort((a, b) => trouble(b.curve) - trouble(a.curve) || b.curve.sent[count - 1]! - a.curve.sent[count - 1]! || a.carrier.localeCompare(b.carrier));
   return {
     campaign,
     bucketMs,

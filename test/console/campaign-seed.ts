@@ -1,11 +1,15 @@
-import type { Clock } from '../../src/clock.js';
+import { manualClock, type Clock } from '../../src/clock.js';
 import type { Db } from '../../src/db/database.js';
+import { createCampaign } from '../../src/delivery/campaigns.js';
+import { changeCampaign } from '../../src/delivery/control.js';
 import type { Person } from '../../src/delivery/ports.js';
+import { deliveryContext } from '../../src/delivery/wiring.js';
 import { deliveryDeps } from '../../src/entry/delivery-ports.js';
-import { makePeople, receiptSecret } from '../delivery/fixtures.js';
+import { makePeople, receiptSecret, sendAndWatch, startSmsStandIn } from '../delivery/fixtures.js';
+import { freePort } from '../helpers/processes.js';
 import { testConfig } from '../helpers/test-app.js';
 import { pajemploiInput } from '../notices/fixtures.js';
-import { consoleApp } from './console-app.js';
+import { consoleApp, serveApp } from './console-app.js';
 
 /**
  * The console over the real register and drafts, with the organisation's contact directory standing in as
@@ -43,3 +47,33 @@ export async function seedApprovedSmsDraft(built: ReturnType<typeof consoleApp>,
 }
 
 export { makePeople };
+
+/**
+ * A campaign that has run, for pages that show one (the screenshots, the English reading test): the breach and
+ * its approved SMS notice, the campaign created and started through delivery's service functions, sent through
+ * the SMS provider stand-in with Orange failing every message, the monitor watching. Its own app (the
+ * receipts' endpoint) and clock, starting `minutesAgo` before now; the rows are in `db` for any app to read.
+ */
+export async function runSampleCampaign(db: Db, people: Person[], minutesAgo = 30): Promise<{ campaignId: string; breachId: string; draftId: string }> {
+  const clock = manualClock(new Date(Date.now() - minutesAgo * 60_000));
+  const built = campaignConsoleApp(db, clock, people);
+  const seeded = await seedApprovedSmsDraft(built, people);
+  const served = await serveApp(built.app.fetch);
+  const stand = await startSmsStandIn(() => `${served.base}/_vigie/delivery/receipts/sms`, await freePort(), () => clock.now());
+  try {
+    stand.setBehaviour('Orange', 'fail');
+    const ctx = deliveryContext(built.deps);
+    const actor = { subject: 'carole', roles: ['comms'] };
+    const { campaign } = await createCampaign(ctx, actor, { draftId: seeded.draftId, channel: 'sms', reason: 'Art. 34 : information des personnes' });
+    await changeCampaign(ctx, actor, campaign.id, 'start', 'Approuvé par la DPO');
+    await sendAndWatch(ctx, stand, clock, () => false, { untilIdle: true });
+    for (let i = 0; i < 3; i++) {
+      clock.advance(60_000);
+      await sendAndWatch(ctx, stand, clock, () => false, { maxRounds: 13 });
+    }
+    return { campaignId: campaign.id, ...seeded };
+  } finally {
+    await stand.close();
+    await served.close();
+  }
+}

@@ -3,6 +3,7 @@ import { manualClock } from '../../src/clock.js';
 import { createCampaign } from '../../src/delivery/campaigns.js';
 import { changeCampaign } from '../../src/delivery/control.js';
 import { deliveryContext } from '../../src/delivery/wiring.js';
+import { pajemploiInput } from '../notices/fixtures.js';
 import { engines, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { campaignConsoleApp, makePeople, seedApprovedSmsDraft } from './campaign-seed.js';
 import { formPost, signIn } from './console-app.js';
@@ -36,10 +37,19 @@ describe.each(engines())('the campaign pages in process on %s', (engine) => {
     const comms = await signIn(built, 'carole', ['comms']);
     const list = await (await built.app.request(`${base}/campaigns`, { headers: { Cookie: comms.cookie } })).text();
     expect(list).toContain('id="create-form"');
-    expect(list).toContain(`<option value="${seeded.draftId}" selected="">`);
+    expect(list).toContain(`<option value="${seeded.draftId}"`);
     const preview = await (await built.app.request(`${base}/campaigns?preview=${seeded.draftId}`, { headers: { Cookie: comms.cookie } })).text();
     expect(preview).toContain('data-part="sms">Urssaf - Pajemploi : le 31/03/2020, des informations vous concernant');
     expect(preview).toContain('2 SMS (GSM-7)');
+
+    // A channel the draft has no part for is refused by its field before anything is queued.
+    const before = await campaigns();
+    const wrong = await built.app.request(`${base}/campaigns/create`, formPost({ _csrf: comms.csrf, draftId: seeded.draftId, channel: 'email', reason: 'Art. 34 : information des personnes' }, { Cookie: comms.cookie }));
+    expect(wrong.status).toBe(400);
+    const refused = await wrong.text();
+    expect(refused).toContain('id="create-channel-error"');
+    expect(refused).toContain('the draft has no email part');
+    expect(await campaigns()).toEqual(before);
 
     const created = await built.app.request(`${base}/campaigns/create`, formPost({ _csrf: comms.csrf, draftId: seeded.draftId, channel: 'sms', segment: '', reason: 'Art. 34 : information des personnes' }, { Cookie: comms.cookie }));
     expect(created.status).toBe(303);
@@ -99,6 +109,59 @@ describe.each(engines())('the campaign pages in process on %s', (engine) => {
     expect(confirmed.headers.get('location')).toBe(`${base}/campaigns/${made[0]!.id}?done=resent&queued=${orange.length}`);
     const resent = await database.db.selectFrom('delivery_message').select('person_id').where('campaign_id', '=', made[0]!.id).orderBy('person_id').execute();
     expect(resent.map((m) => m.person_id)).toEqual([...orange].sort());
+  });
+
+  it('counts the silent ones after the minutes chosen, and refuses an unticked form by its field', async () => {
+    const comms = await signIn(built, 'carole', ['comms']);
+    const campaign = await startedCampaign();
+    const free = people.filter((p) => p.phone!.startsWith('+33651')).map((p) => p.id);
+    const now = clock.now().getTime();
+    // Handed off 40 minutes ago; only Free mobile's receipts never came.
+    await database.db.updateTable('delivery_message').set({ state: 'delivered', sent_at: new Date(now - 40 * 60_000), receipt_at: new Date(now - 39 * 60_000) }).where('campaign_id', '=', campaign.id).execute();
+    await database.db.updateTable('delivery_message').set({ state: 'sent', receipt_at: null }).where('campaign_id', '=', campaign.id).where('person_id', 'in', free).execute();
+    const ask = (fields: Record<string, string>) => built.app.request(`${base}/campaigns/${campaign.id}/resend`, formPost({ _csrf: comms.csrf, reason: 'Free mobile silencieux', ...fields }, { Cookie: comms.cookie }));
+    const after30 = await (await ask({ 'state-silent': 'on', silentAfterMinutes: '30' })).text();
+    expect(after30).toContain(`Le renvoi partira vers ${free.length} personne(s)`);
+    expect(after30).toContain('name="state-silent" value="on"');
+    // Not yet silent at 45 minutes: nothing matches, said on the field, nothing created.
+    const before = await campaigns();
+    const after45 = await ask({ 'state-silent': 'on', silentAfterMinutes: '45' });
+    expect(after45.status).toBe(400);
+    expect(await after45.text()).toContain('aucun message de cette campagne ne correspond');
+    const none = await ask({});
+    expect(none.status).toBe(400);
+    expect(await none.text()).toContain('id="resend-states-error"');
+    expect(await campaigns()).toEqual(before);
+  });
+
+  it('records a letter campaign’s exported letters as posted, refusing a posting time in the future by its field', async () => {
+    const comms = await signIn(built, 'carole', ['comms']);
+    const api = async (path: string, roles: ('dpo' | 'comms')[], body: unknown) => {
+      const res = await built.app.request(`/_vigie${path}`, { method: 'POST', headers: { ...(await built.auth(roles, roles[0])), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(res.status, path).toBeLessThan(300);
+      return (await res.json()) as { id: string };
+    };
+    const draft = await api(`/breaches/${seeded.breachId}/drafts`, ['comms'], { kind: 'notice', channel: 'letter', lang: 'fr', input: pajemploiInput(), reason: 'Courrier aux personnes sans téléphone' });
+    await api(`/drafts/${draft.id}/approval`, ['dpo'], { version: 1, reason: 'relu' });
+    const created = await built.app.request(`${base}/campaigns/create`, formPost({ _csrf: comms.csrf, draftId: String(draft.id), channel: 'letter', reason: 'Courrier postal' }, { Cookie: comms.cookie }));
+    expect(created.status).toBe(303);
+    const campaign = (await campaigns()).find((c) => c.channel === 'letter')!;
+    // The print house gets the export through the API; the console records the posting.
+    await api(`/delivery/campaigns/${campaign.id}/letters`, ['comms'], { reason: 'Export pour l’imprimeur' });
+    const page = await (await built.app.request(`${base}/campaigns/${campaign.id}`, { headers: { Cookie: comms.cookie } })).text();
+    expect(page).toContain('id="posted-form"');
+
+    const future = await built.app.request(`${base}/campaigns/${campaign.id}/posted`, formPost({ _csrf: comms.csrf, postedAt: '2099-01-01 10:00', reason: 'Déposé à La Poste' }, { Cookie: comms.cookie }));
+    expect(future.status).toBe(400);
+    expect(await future.text()).toContain('id="posted-postedAt-error"');
+    expect(await database.db.selectFrom('delivery_message').select('id').where('campaign_id', '=', campaign.id).where('informed_at', 'is not', null).execute()).toEqual([]);
+
+    const posted = await built.app.request(`${base}/campaigns/${campaign.id}/posted`, formPost({ _csrf: comms.csrf, postedAt: '', reason: 'Déposé à La Poste' }, { Cookie: comms.cookie }));
+    expect(posted.status).toBe(303);
+    expect(posted.headers.get('location')).toBe(`${base}/campaigns/${campaign.id}?done=posted&posted=${people.length}`);
+    const informed = await database.db.selectFrom('delivery_message').select('id').where('campaign_id', '=', campaign.id).where('informed_at', 'is not', null).execute();
+    expect(informed).toHaveLength(people.length);
+    expect(await database.db.selectFrom('staff_action').select(['actor', 'reason']).where('action', '=', 'delivery.letters.posted').execute()).toEqual([{ actor: 'carole', reason: 'Déposé à La Poste' }]);
   });
 
   it('refuses campaign actions to a role that may only read, even with a forged form', async () => {

@@ -18,6 +18,11 @@
     return pad(d.getHours()) + ':' + pad(d.getMinutes());
   }
 
+  function clockSeconds(ts) {
+    var d = uPlot.tzDate(new Date(ts * 1000), data.zone);
+    return clock(ts) + ':' + pad(d.getSeconds());
+  }
+
   function marker(marks) {
     return function (u) {
       var ctx = u.ctx;
@@ -28,13 +33,16 @@
       ctx.setLineDash([6, 4]);
       ctx.lineWidth = 2 * ratio;
       ctx.font = (12 * ratio) + 'px Marianne, arial, sans-serif';
+      // uPlot leaves the axes' alignment on the context: the label starts right of its mark.
+      ctx.textAlign = 'left';
+      ctx.textBaseline = 'top';
       marks.forEach(function (mark) {
         var x = Math.round(u.valToPos(mark.at / 1000, 'x', true));
         ctx.beginPath();
         ctx.moveTo(x, u.bbox.top);
         ctx.lineTo(x, u.bbox.top + u.bbox.height);
         ctx.stroke();
-        ctx.fillText(mark.label, x + 4 * ratio, u.bbox.top + 14 * ratio);
+        ctx.fillText(mark.label, x + 4 * ratio, u.bbox.top + 2 * ratio);
       });
       ctx.restore();
     };
@@ -53,7 +61,8 @@
       tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), data.zone); },
       scales: { x: { time: true } },
       series: series,
-      axes: [{ values: function (u, splits) { return splits.map(clock); } }, { size: 60 }],
+      // Seconds only when the ticks are closer than a minute (a campaign's first minutes).
+      axes: [{ values: function (u, splits) { var fine = splits.length > 1 && splits[1] - splits[0] < 60; return splits.map(fine ? clockSeconds : clock); } }, { size: 60 }],
       hooks: { draw: [marker(chart.marks)] },
     });
     var values = [seconds].concat(keys.map(function (key) { return chart[key]; }));

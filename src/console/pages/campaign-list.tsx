@@ -7,9 +7,9 @@ import { definePage, type FormState, type PageContext } from '../page.js';
 import { requireDb } from '../session/sessions.js';
 import { approvedPeopleDrafts, listCampaignLines } from './campaign-data.js';
 import { DraftPreview } from './campaign-preview.js';
+import { checkReason } from './campaign-resend.js';
 
 const path = '/campaigns';
-const channelsOf: Record<string, DeliveryChannel[]> = { email: ['email'], sms: ['sms'], letter: ['letter'] };
 
 async function CampaignTable(props: { ctx: PageContext }) {
   const { ctx } = props;
@@ -180,11 +180,12 @@ export const campaignListPage = definePage({
     create: {
       api: ['POST /delivery/campaigns'],
       async run(ctx, form) {
-        const channel = channelsOf[form.channel ?? '']?.[0];
         const segment = (form.segment ?? '').trim();
+        checkReason(form.reason);
+        // createCampaign checks the channel and the draft as it does for POST /delivery/campaigns.
         const created = await createCampaign(deliveryContext(ctx.deps), ctx.actor, {
           draftId: form.draftId ?? '',
-          channel: (channel ?? form.channel ?? '') as DeliveryChannel,
+          channel: (form.channel ?? '') as DeliveryChannel,
           segment: segment || null,
           reason: (form.reason ?? '').trim(),
         });

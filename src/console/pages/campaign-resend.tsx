@@ -132,9 +132,10 @@ export function ResendForm(props: { ctx: PageContext; page: string; campaign: De
 function Confirmation(props: { ctx: PageContext; page: string; form: Record<string, string>; count: number; input: Omit<ResendInput, 'reason'>; channel: DeliveryCampaign['channel']; changed: boolean }) {
   const { ctx, form, count, input } = props;
   const l = ctx.l.campaign;
-  const stateNames: Record<string, string> = { failed: l.stateFailed, unknown: l.stateUnknown, silent: l.seriesSilent };
+  const stateNames: Record<string, string> = { failed: l.seriesFailed, unknown: l.seriesUnknown, silent: l.seriesSilent };
   return (
-    <div class="fr-alert fr-alert--warning fr-mb-4w" role="alertdialog" aria-labelledby="resend-confirm-title" aria-describedby="resend-confirm-text" id="resend-confirmation">
+    // Announced when the page comes back with it (no script moves the focus); nothing is created until its button.
+    <div class="fr-alert fr-alert--warning fr-mb-4w" role="alert" id="resend-confirmation">
       <h2 class="fr-alert__title" id="resend-confirm-title">
         {l.confirmTitle}
       </h2>

@@ -244,7 +244,7 @@ async function CampaignDraft(props: { ctx: PageContext; draftId: string; channel
 export const campaignPage = definePage({
   path,
   api: ['GET /delivery/campaigns/{id}', 'GET /delivery/campaigns/{id}/reconciliation'],
-  title: (l) => l.campaign.title,
+  title: (l) => l.campaign.campaign,
   scripts: ['uplot.js', 'campaign-chart.js'],
   styles: ['uplot.css'],
   async render(ctx, form) {

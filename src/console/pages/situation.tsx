@@ -126,7 +126,9 @@ function Campaigns(props: { ctx: PageContext; situation: Situation }) {
         const rate = total === 0 ? 0 : Math.round((counts.delivered / total) * 1000) / 10;
         return (
           <li class="fr-mb-2w">
-            <strong>{format(l.campaign, { id: campaign.id.slice(0, 8), channel: campaign.channel, breach: campaign.breach_id })}</strong>{' '}
+            <a href={props.ctx.href(`/campaigns/${campaign.id}`)}>
+              <strong>{format(l.campaign, { id: campaign.id.slice(0, 8), channel: campaign.channel, breach: campaign.breach_id })}</strong>
+            </a>{' '}
             <span class="fr-badge fr-badge--sm">{campaign.status}</span>
             <br />
             {format(l.delivery, { delivered: counts.delivered, total, rate, failed: counts.failed, pending: counts.queued + counts.sending + counts.sent })}
