@@ -7,6 +7,7 @@ import { scaleBenchmark } from './scale.js';
 import { noticesBenchmark } from './notices.js';
 import { breachesBenchmark } from './breaches.js';
 import { deliveryBenchmark } from './delivery.js';
+import { edgeBenchmark } from './edge.js';
 
 export interface Benchmark {
   name: string;
@@ -26,4 +27,5 @@ export const benchmarks: Benchmark[] = [
   noticesBenchmark,
   breachesBenchmark,
   deliveryBenchmark,
+  edgeBenchmark,
 ];
