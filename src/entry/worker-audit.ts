@@ -60,7 +60,9 @@ export function createEdgeAccessLog(
     mode: config.audit.mode,
     timeoutMs: config.audit.timeoutMs,
     maxBatch: config.audit.maxBatch,
-    asyncFlushMs: config.audit.asyncFlushMs,
+    // No linger at the edge: its timer would belong to a request that may be gone before it fires. A batch leaves
+    // in a microtask of the request that queued it (and is kept alive by that request's waitUntil).
+    asyncFlushMs: 0,
     notifyBatches: true,
     keepAlive,
   });

@@ -3,7 +3,10 @@ import { freePort } from './processes.js';
 
 export interface TcpProxy {
   port: number;
-  /** From now on, connections are accepted and never answered (a database that hangs); open ones are cut. */
+  /**
+   * From now on, new connections are accepted and never answered (a database that hangs). Open ones are left to
+   * finish: wrangler's local Hyperdrive proxy exits on a reset connection.
+   */
   hang(): void;
   /** Forward again. */
   resume(): void;
@@ -35,7 +38,6 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     port,
     hang() {
       hanging = true;
-      for (const socket of sockets) socket.destroy();
     },
     resume() {
       hanging = false;
