@@ -47,7 +47,7 @@ async function admin(text: string): Promise<void> {
   }
 }
 
-function load(url: string, headers: string[]): Promise<{ rps: number; non2xx: number; p99: number }> {
+function load(url: string, headers: string[]): Promise<{ rps: number; non2xx: number; errors: number; p99: number }> {
   return new Promise((resolve, reject) => {
     const args = [`${root}node_modules/autocannon/autocannon.js`, '-c', String(connections), '-d', String(seconds), '-j', ...headers.flatMap((h) => ['-H', h]), url];
     const child = spawn('node', args, { stdio: ['ignore', 'pipe', 'ignore'] });
@@ -56,8 +56,8 @@ function load(url: string, headers: string[]): Promise<{ rps: number; non2xx: nu
     child.once('error', reject);
     child.once('exit', () => {
       try {
-        const result = JSON.parse(out) as { requests: { average: number }; non2xx: number; latency: { p99: number } };
-        resolve({ rps: result.requests.average, non2xx: result.non2xx, p99: result.latency.p99 });
+        const result = JSON.parse(out) as { requests: { average: number }; non2xx: number; errors: number; latency: { p99: number } };
+        resolve({ rps: result.requests.average, non2xx: result.non2xx, errors: result.errors, p99: result.latency.p99 });
       } catch (error) {
         reject(error);
       }
@@ -102,13 +102,16 @@ export const edgeBenchmark: Benchmark = {
         { name: 'edge gateway, strict log', url: `${worker.base}/accounts/p-1` },
       ];
       const figures = new Map(variants.map((v) => [v.name, [] as { rps: number; p99: number }[]]));
-      for (const v of variants) await load(v.url, headers); // warm-up
+      for (const v of variants) {
+        const warm = await load(v.url, headers); // warm-up
+        if (warm.rps === 0) throw new Error(`${v.name}: no answer (${warm.errors} errors, ${warm.non2xx} non-2xx)\n${worker.process.output().slice(-3000)}`);
+      }
       for (let round = 0; round < rounds; round++) {
         const order = round % 2 === 0 ? variants : [...variants].reverse();
         const line: string[] = [];
         for (const v of order) {
           const result = await load(v.url, headers);
-          if (result.non2xx > 0) throw new Error(`${v.name}: ${result.non2xx} non-2xx answers`);
+          if (result.non2xx > 0 || result.errors > 0) throw new Error(`${v.name}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
           figures.get(v.name)!.push(result);
           line.push(`${v.name} ${Math.round(result.rps)}/s`);
         }
