@@ -111,7 +111,9 @@ export const edgeBenchmark: Benchmark = {
         const line: string[] = [];
         for (const v of order) {
           const result = await load(v.url, headers);
-          if (result.non2xx > 0 || result.errors > 0) throw new Error(`${v.name}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+          if (result.non2xx > 0 || result.errors > 0) {
+            throw new Error(`${v.name}: ${result.non2xx} non-2xx answers, ${result.errors} errors\n${worker.process.output().slice(-3000)}`);
+          }
           figures.get(v.name)!.push(result);
           line.push(`${v.name} ${Math.round(result.rps)}/s`);
         }

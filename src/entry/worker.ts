@@ -59,10 +59,8 @@ function isolateFor(env: Env): Isolate {
   const logger = createLogger(config.logLevel);
   const connectionString = env.HYPERDRIVE?.connectionString;
   const db = connectionString ? createPerUseDb(connectionString, config.audit.timeoutMs) : undefined;
-  // The maintenance state outlives a change of env (it is the database's, not the configuration's).
-  const maintenance =
-    isolate?.maintenance ??
-    createEdgeMaintenance({
+  // A new env (another deployment's vars) starts over: its policy may differ; the first request reads the state.
+  const maintenance = createEdgeMaintenance({
       clock: systemClock,
       logger,
       policy: maintenancePolicyFromConfig(config),
@@ -70,7 +68,7 @@ function isolateFor(env: Env): Isolate {
       maxAgeMs: Math.min(1000, config.maintenance.refreshSeconds * 1000),
       // A quiet isolate's request waits at most this for a stale state's read; past it, the last known state.
       waitMs: 500,
-    });
+  });
   let misconfigured: string | undefined;
   let audit: EdgeAccessLog | undefined;
   if (config.upstream) {
