@@ -9,7 +9,7 @@ import type { Db } from '../db/database.js';
  * (a query, or a transaction) opens one through Hyperdrive in the request that asks, and closes it when done.
  * Hyperdrive pools the connections to PostgreSQL on its side, which is what makes this cheap there.
  */
-export function createPerUseDb(connectionString: string, connectTimeoutMs: number): Db {
+export function createPerUseDb(connectionString: string, connectTimeoutMs: number, keepAlive?: (work: Promise<void>) => void): Db {
   const pool = {
     async connect() {
       const client = new pg.Client({ connectionString, connectionTimeoutMillis: connectTimeoutMs });
@@ -18,7 +18,10 @@ export function createPerUseDb(connectionString: string, connectTimeoutMs: numbe
       await client.connect();
       return Object.assign(client, {
         release() {
-          void client.end().catch(() => {});
+          // Closed cleanly before the request ends (waitUntil): a socket cut by the end of its request looks like a
+          // reset to the other side (wrangler's local Hyperdrive proxy exits on one).
+          const ending = client.end().catch(() => {});
+          keepAlive?.(ending);
         },
       });
     },

@@ -58,7 +58,7 @@ function isolateFor(env: Env): Isolate {
   const config = parseConfig(strings);
   const logger = createLogger(config.logLevel);
   const connectionString = env.HYPERDRIVE?.connectionString;
-  const db = connectionString ? createPerUseDb(connectionString, config.audit.timeoutMs) : undefined;
+  const db = connectionString ? createPerUseDb(connectionString, config.audit.timeoutMs, keepRequestAlive) : undefined;
   // A new env (another deployment's vars) starts over: its policy may differ; the first request reads the state.
   const maintenance = createEdgeMaintenance({
       clock: systemClock,
@@ -113,20 +113,24 @@ function workerConsoleAssets(binding: NonNullable<Env['ASSETS']>): ConsoleAssetS
  * `vigie migrate` from a machine, not from the edge. docs/edge.md.
  */
 export default {
-  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-    const { config, logger, maintenance, db, misconfigured, app } = isolateFor(env);
-    if (db) {
-      const waiting = maintenance.beforeRequest(db);
-      if (waiting) await waiting;
-      else {
-        const reading = maintenance.refreshIfDue(db);
-        if (reading) ctx.waitUntil(reading);
-      }
-    }
-    if (misconfigured && !new URL(request.url).pathname.startsWith(config.adminPrefix)) {
-      logger.error('gateway misconfigured', { reason: misconfigured });
-      return problemResponse({ type: problemType('misconfigured'), title: 'Vigie is misconfigured', status: 500, detail: misconfigured, requestId: crypto.randomUUID() });
-    }
-    return currentRequest.run(ctx, () => app.fetch(request));
+  fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    // Everything below runs as this request: work it starts (a read, a batch, closing a connection) is kept alive.
+    return currentRequest.run(ctx, () => serve(request, env, ctx));
   },
 };
+
+async function serve(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+  const { config, logger, maintenance, db, misconfigured, app } = isolateFor(env);
+  if (db) {
+    // A read this request starts lives until it ends, even past the response (or past the wait below).
+    const reading = maintenance.refreshIfDue(db);
+    if (reading) ctx.waitUntil(reading);
+    const waiting = maintenance.beforeRequest(db);
+    if (waiting) await waiting;
+  }
+  if (misconfigured && !new URL(request.url).pathname.startsWith(config.adminPrefix)) {
+    logger.error('gateway misconfigured', { reason: misconfigured });
+    return problemResponse({ type: problemType('misconfigured'), title: 'Vigie is misconfigured', status: 500, detail: misconfigured, requestId: crypto.randomUUID() });
+  }
+  return app.fetch(request);
+}

@@ -37,6 +37,11 @@ export function createEdgeMaintenance(options: {
   maxAgeMs: number;
   /** Longest a request waits for a read of a stale state (default: maxAgeMs). */
   waitMs?: number;
+  /**
+   * A read still pending after this long is given up and another started (default 5000): the request that ran
+   * it may have been torn down with its connection (Workers), and its promise would never settle.
+   */
+  abandonAfterMs?: number;
 }): EdgeMaintenance {
   const { clock, logger, policy } = options;
   let state: MaintenanceState = {
@@ -47,6 +52,8 @@ export function createEdgeMaintenance(options: {
   };
   let lastAttempt = Number.NEGATIVE_INFINITY;
   let inFlight: Promise<void> | undefined;
+  let inFlightSince = 0;
+  const abandonAfterMs = options.abandonAfterMs ?? 5000;
 
   const waitMs = options.waitMs ?? options.maxAgeMs;
 
@@ -55,7 +62,8 @@ export function createEdgeMaintenance(options: {
     const started = clock.now();
     try {
       const windows = await loadCurrentWindows(db, started);
-      state = { windows, policy, source: 'database', loadedAt: started.getTime() };
+      // A read given up on that answers late must not replace a newer one.
+      if (state.loadedAt === null || started.getTime() >= state.loadedAt) state = { windows, policy, source: 'database', loadedAt: started.getTime() };
       return true;
     } catch {
       logger.warn('maintenance state could not be read; keeping the last known state', { source: state.source });
@@ -70,13 +78,15 @@ export function createEdgeMaintenance(options: {
     refreshIfDue(db) {
       const now = clock.now().getTime();
       const half = options.maxAgeMs / 2;
-      if (inFlight) return inFlight;
-      if (now - lastAttempt < half || (state.loadedAt !== null && now - state.loadedAt < half)) return undefined;
+      if (inFlight && now - inFlightSince < abandonAfterMs) return inFlight;
+      if (!inFlight && (now - lastAttempt < half || (state.loadedAt !== null && now - state.loadedAt < half))) return undefined;
       lastAttempt = now;
-      inFlight = read(db).then(() => {
-        inFlight = undefined;
+      inFlightSince = now;
+      const started: Promise<void> = read(db).then(() => {
+        if (inFlight === started) inFlight = undefined;
       });
-      return inFlight;
+      inFlight = started;
+      return started;
     },
     beforeRequest(db) {
       const reading = this.refreshIfDue(db);

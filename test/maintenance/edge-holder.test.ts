@@ -75,6 +75,23 @@ describe.each(engines())('maintenance state on the edge (Workers: no LISTEN) on 
     expect(edge.beforeRequest(broken)).toBeDefined();
   });
 
+  it('gives up a read that never settles (its request torn down) and reads again', async () => {
+    const clock = manualClock('2026-11-23T10:00:00Z');
+    const config = testConfig();
+    const edge = createEdgeMaintenance({ clock, logger: silentLogger, policy: maintenancePolicyFromConfig(config), coldStart: 'open', maxAgeMs: 1000, abandonAfterMs: 5000 });
+    // Any query built on it never answers.
+    const hanging: unknown = new Proxy(() => {}, { get: (_t, name) => (name === 'execute' ? () => new Promise(() => {}) : hanging), apply: () => hanging });
+    const stuck = edge.refreshIfDue(hanging as typeof database.db);
+    expect(stuck).toBeDefined();
+    clock.advance(4000);
+    expect(edge.refreshIfDue(database.db)).toBe(stuck); // still waiting for it
+    clock.advance(1000);
+    const again = edge.refreshIfDue(database.db);
+    expect(again).not.toBe(stuck);
+    await again;
+    expect(edge.state.source).toBe('database');
+  });
+
   it('starts closed without a database when so configured', async () => {
     const clock = manualClock('2026-11-23T10:00:00Z');
     const config = testConfig();
