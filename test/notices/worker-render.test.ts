@@ -11,8 +11,9 @@ describe('drafts on the Workers build', () => {
   it('renders a French SMS and a CNIL draft from bundled templates', async () => {
     const port = await freePort();
     const inspector = await freePort();
-    // No database: Hyperdrive pointed at a port that accepts and drops (wrangler's local proxy exits on a refused one).
+    // No database: Hyperdrive pointed at a port that accepts and never answers (wrangler's local proxy exits on a refused or reset connection).
     const nowhere = await startTcpProxy({ host: '127.0.0.1', port: await freePort() });
+    nowhere.hang(); // accepted, never answered: no reset reaches wrangler
     const wrangler = startProcess(
       'node',
       ['node_modules/wrangler/bin/wrangler.js', 'dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector), '--var', `VIGIE_JWT_SECRET:${testSecret}`],

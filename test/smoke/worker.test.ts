@@ -7,8 +7,9 @@ describe('Workers build under wrangler dev --local', () => {
   it('serves /_vigie/healthz from the Workers entry', async () => {
     const port = await freePort();
     const inspector = await freePort();
-    // Hyperdrive pointed at a port that accepts and drops (wrangler refuses to start on a refused one): no database.
+    // Hyperdrive pointed at a port that accepts and never answers (wrangler's local proxy exits on a refused or reset connection): no database.
     const nowhere = await startTcpProxy({ host: '127.0.0.1', port: await freePort() });
+    nowhere.hang(); // accepted, never answered: no reset reaches wrangler
     const wrangler = startProcess(
       'node',
       ['node_modules/wrangler/bin/wrangler.js', 'dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector)],
