@@ -7,6 +7,7 @@ import { scaleBenchmark } from './scale.js';
 import { noticesBenchmark } from './notices.js';
 import { breachesBenchmark } from './breaches.js';
 import { deliveryBenchmark } from './delivery.js';
+import { consoleBreachBenchmark } from './console-breach.js';
 import { edgeBenchmark } from './edge.js';
 
 export interface Benchmark {
@@ -27,5 +28,6 @@ export const benchmarks: Benchmark[] = [
   noticesBenchmark,
   breachesBenchmark,
   deliveryBenchmark,
+  consoleBreachBenchmark,
   edgeBenchmark,
 ];

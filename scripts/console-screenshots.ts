@@ -3,7 +3,8 @@
  * seeded with an incident: `npm run screenshots:console`. Needs Chromium (as the page tests do).
  */
 import { mkdirSync } from 'node:fs';
-import { openBreach } from '../src/breaches/edit-breach.js';
+import { assessBreach } from '../src/breaches/assess.js';
+import { editBreach, openBreach } from '../src/breaches/edit-breach.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { openDatabase } from '../src/entry/open-database.js';
 import { startMaintenance } from '../src/maintenance/service.js';
@@ -43,8 +44,36 @@ try {
   await page.waitForSelector('#exposure-chart canvas');
   await page.evaluate(() => document.querySelector('#chart-title')?.scrollIntoView());
   await shot('exposure');
+  // The breach opened from this report, as the DPO does it; assessed, then its page: clocks and facts, population.
+  await page.fill('#open-breach-form input[name="reason"]', 'Rapport d’exposition de l’incident');
+  await Promise.all([page.waitForURL(/\/breaches\/\d+/), page.click('#open-breach-submit')]);
+  const breachId = /\/breaches\/(\d+)/.exec(page.url())![1]!;
+  await editBreach(
+    built.deps,
+    breachId,
+    {
+      changes: {
+        awareAt: new Date(now.getTime() - 62 * 3600_000).toISOString(),
+        summary: 'Un cache a servi à des usagers connectés les pages personnelles d’autres usagers.',
+        natures: ['confidentiality'],
+        origins: ['wrong-person-on-portal'],
+        personCategories: ['users'],
+      },
+      reason: 'Premiers faits établis',
+    },
+    actor,
+  );
+  await assessBreach(built.deps, breachId, { easeOfIdentification: 'maximum', likelyConsequences: 'limited' }, actor);
+  await page.goto(`${served.base}/_vigie/console/breaches/${breachId}`);
+  await shot('breach');
+  await page.waitForSelector('#population-chart canvas');
+  await page.evaluate(() => {
+    document.querySelector('#population-title')?.scrollIntoView();
+    window.scrollBy(0, -24);
+  });
+  await shot('breach-population');
   await context.close();
-  console.log(`screenshots: ${['sign-in', 'situation', 'maintenance', 'exposure'].map((n) => `docs/console/${n}.png`).join(', ')}`);
+  console.log(`screenshots: ${['sign-in', 'situation', 'maintenance', 'exposure', 'breach', 'breach-population'].map((n) => `docs/console/${n}.png`).join(', ')}`);
 } finally {
   await browser.close();
   await served.close();

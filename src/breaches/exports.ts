@@ -4,7 +4,7 @@ import { formatInZone } from './zoned-time.js';
 const columns = ['id', 'title', 'status', 'createdAt', 'awareAt', 'natures', 'dataCategories', 'peopleCount', 'population', 'decision', 'gdprDueAt', 'gdprState', 'overdue'] as const;
 
 /** RFC 4180 cell; a leading =, +, - or @ is quoted with ' so that a spreadsheet does not run it. */
-function cell(value: unknown): string {
+export function csvCell(value: unknown): string {
   let text = value === null || value === undefined ? '' : Array.isArray(value) ? value.join('|') : String(value);
   if (/^[=+\-@]/.test(text)) text = `'${text}`;
   return /[",\r\n;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
@@ -16,7 +16,7 @@ export function registerCsv(lines: RegisterLine[], zone: string): string {
   const rows = lines.map((line) =>
     columns.map((column) => {
       const value = line[column];
-      return cell(value instanceof Date ? date(value) : value);
+      return csvCell(value instanceof Date ? date(value) : value);
     }).join(','),
   );
   return `${columns.join(',')}\r\n${rows.map((r) => `${r}\r\n`).join('')}`;

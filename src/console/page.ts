@@ -80,6 +80,14 @@ export interface ConsolePage {
   /** The page's content (inside <main>). */
   render(ctx: PageContext, form?: FormState): Promise<Child> | Child;
   actions?: Record<string, ConsoleAction>;
+  /** GET <path>/<name>: a file (CSV, a document) under the same session and role checks as the page. */
+  downloads?: Record<string, ConsoleDownload>;
+}
+
+export interface ConsoleDownload {
+  /** The API operations whose data it gives: who may use it. */
+  api: ApiRef[];
+  run(ctx: PageContext): Promise<Response>;
 }
 
 export function definePage(page: ConsolePage): ConsolePage {

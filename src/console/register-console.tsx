@@ -76,6 +76,10 @@ function mountPage(ui: Hono<ConsoleEnv>, page: ConsolePage, access: ConsoleAcces
     const body = await page.render(ctx, form);
     return shellResponse(c, { title: page.title(c.var.labels), body, status, nav: navFor(c, c.var.session, access, page), scripts: page.scripts, styles: page.styles });
   };
+  // Downloads first: "<path>/people.csv" must not be read as a page parameter.
+  for (const [name, download] of Object.entries(page.downloads ?? {})) {
+    ui.get(`${page.path === '/' ? '' : page.path}/${name}`, requireSession(access, [...page.api, ...download.api]), (c) => download.run(pageContext(c, c.var.session!, access)));
+  }
   ui.get(page.path, requireSession(access, page.api), (c) => render(c));
   for (const [name, action] of Object.entries(page.actions ?? {})) {
     const path = `${page.path === '/' ? '' : page.path}/${name}`;
@@ -112,6 +116,7 @@ export function registerConsole(admin: App, pages: readonly ConsolePage[] = cons
   for (const page of pages) {
     rolesOf(page.api);
     for (const action of Object.values(page.actions ?? {})) rolesOf([...page.api, ...action.api]);
+    for (const download of Object.values(page.downloads ?? {})) rolesOf([...page.api, ...download.api]);
   }
   const access = {
     pages,

@@ -9,7 +9,7 @@ import { createLogger, type Logger } from '../logger.js';
 import { deliveryDeps } from './delivery-ports.js';
 import { createEdgeMaintenance, type EdgeMaintenance } from '../maintenance/edge-holder.js';
 import { maintenancePolicyFromConfig } from '../maintenance/holder.js';
-import type { ConsoleAssetStore } from '../console/assets.js';
+import type { ConsoleAssetStore } from '../console/asset-store.js';
 import { createEdgeAccessLog, type EdgeAccessLog } from './worker-audit.js';
 import { createPerUseDb } from './worker-db.js';
 

@@ -36,7 +36,7 @@ describe.skipIf(!chromiumPath).each(engines())('the console in a real browser, o
       expect(page.url()).toContain('/_vigie/console/sign-in?return=');
       expect(await seriousViolations(page), `sign-in ${locale}`).toEqual([]);
       await signInWithLink(page, built.deps, base, 'dora', ['dpo', 'sre']);
-      for (const path of ['', '/maintenance', '/exposure']) {
+      for (const path of ['', '/maintenance', '/exposure', '/breaches']) {
         await page.goto(`${base}/_vigie/console${path}`);
         expect(await page.getAttribute('html', 'lang')).toBe(locale.slice(0, 2));
         expect(await seriousViolations(page), `${path || '/'} ${locale}`).toEqual([]);
@@ -128,15 +128,16 @@ describe.skipIf(!chromiumPath).each(engines())('the console in a real browser, o
     expect(await page.locator('#people tbody tr').count()).toBe(1);
 
     await page.fill('#open-breach-form input[name="reason"]', 'Rapport d’exposition de l’alerte');
-    await Promise.all([page.waitForURL(/opened=\d+/), page.click('#open-breach-submit')]);
-    expect(await page.textContent('#breach-opened')).toContain(`avec ${incident.people} personne(s)`);
-    const breachId = new URL(page.url()).searchParams.get('opened')!;
+    await Promise.all([page.waitForURL(/\/breaches\/\d+\?done=fromExposure/), page.click('#open-breach-submit')]);
+    expect(await page.textContent('#breach-notice')).toContain(`avec ${incident.people} personne(s)`);
+    const breachId = /\/breaches\/(\d+)/.exec(page.url())![1]!;
     const breach = await database.db.selectFrom('breach').selectAll().where('id', '=', breachId).executeTakeFirstOrThrow();
     const facts = (typeof breach.facts === 'string' ? JSON.parse(breach.facts) : breach.facts) as Record<string, unknown>;
     expect(facts).toMatchObject({ peopleCount: incident.people, startedAt: incident.leakFrom.toISOString() });
     const population = await database.db.selectFrom('breach_person').select(({ fn }) => fn.countAll().as('n')).where('breach_id', '=', breachId).executeTakeFirstOrThrow();
     expect(Number(population.n)).toBe(incident.people);
     // The situation now shows the breach with its clock.
+    await page.goto(`${base}/_vigie/console`);
     expect(await page.textContent('#breaches')).toContain(`Violation ${breachId}`);
     expect(problems).toEqual([]);
     await context.close();

@@ -1,6 +1,7 @@
 import type { App } from '../../http/context.js';
 import { defineRoute } from '../../http/route.js';
-import { breachIdOf, loadBreach, requireDb } from '../breach-store.js';
+import { requireDb } from '../breach-store.js';
+import { listRevisions } from '../revisions.js';
 import { idParams, jsonResponse, readRoles, shown } from './common.js';
 
 const route = defineRoute({
@@ -15,10 +16,7 @@ const route = defineRoute({
 
 export function registerGetRevisions(app: App): void {
   app.openapi(route, async (c) => {
-    const db = requireDb(c.var.deps);
-    const id = breachIdOf(c.req.valid('param').id);
-    await loadBreach(db, id);
-    const rows = await db.selectFrom('breach_revision').select(['version', 'at', 'actor', 'action', 'reason', 'changes']).where('breach_id', '=', id).orderBy('version').execute();
-    return c.json(shown(c, { revisions: rows }), 200);
+    const revisions = await listRevisions(requireDb(c.var.deps), c.req.valid('param').id);
+    return c.json(shown(c, { revisions }), 200);
   });
 }

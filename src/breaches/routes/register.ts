@@ -4,6 +4,7 @@ import { registerGetBreaches } from './get-breaches.js';
 import { registerGetDocument } from './get-document.js';
 import { registerGetExport } from './get-export.js';
 import { registerGetPeople } from './get-people.js';
+import { registerGetPeopleExport } from './get-people-export.js';
 import { registerGetRevisions } from './get-revisions.js';
 import { registerPatchBreach } from './patch-breach.js';
 import { registerPatchPerson } from './patch-person.js';
@@ -31,6 +32,7 @@ export function registerBreaches(admin: App): void {
   registerPostFiling(admin);
   registerPostPeople(admin);
   registerPostPeopleCsv(admin);
+  registerGetPeopleExport(admin);
   registerPatchPerson(admin);
   registerGetPeople(admin);
   registerGetDocument(admin);

@@ -2,7 +2,7 @@ import { openBreachBody } from '../../breaches/breach-facts.js';
 import { openBreach } from '../../breaches/edit-breach.js';
 import { ValidationError } from '../../http/errors.js';
 import { recordAction } from '../../exposure/actor.js';
-import { attachSnapshotToBreach } from '../../exposure/attach.js';
+import { attachAlertToBreach, attachSnapshotToBreach } from '../../exposure/attach.js';
 import { exposureMinuteSeries } from '../../exposure/minute-series.js';
 import { buildExposureReport, type ExposureReport } from '../../exposure/report.js';
 import { createSnapshot } from '../../exposure/snapshots.js';
@@ -172,8 +172,8 @@ function People(props: { ctx: PageContext; report: ExposureReport }) {
   );
 }
 
-function OpenBreach(props: { ctx: PageContext; report: ExposureReport; form: FormState | undefined }) {
-  const { ctx, report, form } = props;
+function OpenBreach(props: { ctx: PageContext; report: ExposureReport; form: FormState | undefined; alertId: string | undefined }) {
+  const { ctx, report, form, alertId } = props;
   const l = ctx.l.exposure;
   return (
     <section aria-labelledby="breach-title" class="fr-mb-4w">
@@ -183,6 +183,7 @@ function OpenBreach(props: { ctx: PageContext; report: ExposureReport; form: For
       <ActionForm ctx={ctx} page={path} action="open-breach" id="open-breach-form">
         <input type="hidden" name="from" value={report.window.fromUtc} />
         <input type="hidden" name="to" value={report.window.toUtc} />
+        {alertId ? <input type="hidden" name="alert" value={alertId} /> : null}
         <Field form={form} action="open-breach" name="title" label={l.breachName} value={l.breachNameDefault} required />
         <Field form={form} action="open-breach" name="reason" label={ctx.l.common.reason} hint={ctx.l.common.reasonHint} required />
         <button type="submit" class="fr-btn" id="open-breach-submit">
@@ -226,14 +227,14 @@ export const exposurePage = definePage({
         <Counts ctx={ctx} report={report} />
         {seesPeople ? <People ctx={ctx} report={report} /> : null}
         {ctx.can('POST /breaches', 'POST /exposure/snapshots', 'POST /exposure/snapshots/{name}/attach') && report.totals.peopleExposed > 0 ? (
-          <OpenBreach ctx={ctx} report={report} form={form} />
+          <OpenBreach ctx={ctx} report={report} form={form} alertId={chosen.alertId} />
         ) : null}
       </>
     );
   },
   actions: {
     'open-breach': {
-      api: ['POST /breaches', 'POST /exposure/snapshots', 'POST /exposure/snapshots/{name}/attach'],
+      api: ['POST /breaches', 'POST /exposure/snapshots', 'POST /exposure/snapshots/{name}/attach', 'POST /exposure/alerts/{id}/attach'],
       async run(ctx, form) {
         const deps = ctx.deps;
         const db = requireDb(deps.db);
@@ -265,6 +266,8 @@ export const exposurePage = definePage({
             endedAt: last ? new Date(last).toISOString() : undefined,
             peopleCount: people.length,
             recordCount: snapshot.report.totals.accesses,
+            // The accounts that were shown someone else's data: known recipients, counted (the DPO says who they are).
+            recipientsCount: snapshot.report.totals.receivers,
             summary: format(ctx.l.exposure.breachSummary, {
               responses: snapshot.report.totals.responses,
               receivers: snapshot.report.totals.receivers,
@@ -276,7 +279,9 @@ export const exposurePage = definePage({
           ctx.actor,
         );
         await attachSnapshotToBreach(deps, name, id, actor);
-        return { redirect: ctx.href('/', { opened: id, people: people.length }) };
+        // The alert the window came from, on the timeline: the first sign of the incident.
+        if (form.alert && /^\d{1,18}$/.test(form.alert)) await attachAlertToBreach(deps, form.alert, id, actor);
+        return { redirect: ctx.href(`/breaches/${id}`, { done: 'fromExposure', people: people.length }) };
       },
     },
   },

@@ -5,6 +5,13 @@ import { recordFiling } from '../file-draft.js';
 import { fileWithRegister } from '../from-breach.js';
 import { actorOf, body, draftDocumentSchema, draftIdParams, json, reasonSchema } from './schemas.js';
 
+/** The filing's body (the console reads its form with it too). */
+export const draftFilingBody = z.object({
+  filedAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset' }),
+  reference: z.string().trim().min(1).max(200),
+  reason: reasonSchema,
+});
+
 const route = defineRoute({
   method: 'post',
   path: '/drafts/{draftId}/filing',
@@ -13,13 +20,7 @@ const route = defineRoute({
   access: { roles: ['dpo'] },
   request: {
     params: draftIdParams,
-    body: body(
-      z.object({
-        filedAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset' }),
-        reference: z.string().trim().min(1).max(200),
-        reason: reasonSchema,
-      }),
-    ),
+    body: body(draftFilingBody),
   },
   responses: { 200: json(draftDocumentSchema, 'The filed draft'), 409: json(z.object({}), 'Not a CNIL draft, or already filed') },
 });

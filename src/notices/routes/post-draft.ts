@@ -6,6 +6,15 @@ import { createDraft } from '../drafts-service.js';
 import { draftInputFromRegister } from '../from-breach.js';
 import { actorOf, body, draftDocumentSchema, json, kindSchema, reasonSchema } from './schemas.js';
 
+/** The new draft's body (the console reads its form with it too). */
+export const createDraftBody = z.object({
+  kind: kindSchema,
+  channel: z.string().min(1).max(20),
+  lang: languageSchema.default('fr'),
+  input: draftInputSchema.optional(),
+  reason: reasonSchema,
+});
+
 const route = defineRoute({
   method: 'post',
   path: '/breaches/{breachId}/drafts',
@@ -16,15 +25,7 @@ const route = defineRoute({
   access: { roles: ['dpo', 'comms'] },
   request: {
     params: z.object({ breachId: z.string().min(1).max(100) }),
-    body: body(
-      z.object({
-        kind: kindSchema,
-        channel: z.string().min(1).max(20),
-        lang: languageSchema.default('fr'),
-        input: draftInputSchema.optional(),
-        reason: reasonSchema,
-      }),
-    ),
+    body: body(createDraftBody),
   },
   responses: { 201: json(draftDocumentSchema, 'The draft, version 1'), 404: json(z.object({}), 'No such breach') },
 });

@@ -4,6 +4,9 @@ import { defineRoute } from '../../http/route.js';
 import { editDraft } from '../drafts-service.js';
 import { actorOf, body, draftDocumentSchema, draftIdParams, json, partsSchema, reasonSchema } from './schemas.js';
 
+/** The edit's body (the console reads its form with it too). */
+export const editDraftBody = z.object({ parts: partsSchema, reason: reasonSchema, expectedVersion: z.number().int().min(1).optional() });
+
 const route = defineRoute({
   method: 'put',
   path: '/drafts/{draftId}',
@@ -13,7 +16,7 @@ const route = defineRoute({
   access: { roles: ['dpo', 'comms'] },
   request: {
     params: draftIdParams,
-    body: body(z.object({ parts: partsSchema, reason: reasonSchema, expectedVersion: z.number().int().min(1).optional() })),
+    body: body(editDraftBody),
   },
   responses: { 200: json(draftDocumentSchema, 'The draft, at its new version') },
 });
