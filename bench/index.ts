@@ -9,6 +9,7 @@ import { breachesBenchmark } from './breaches.js';
 import { deliveryBenchmark } from './delivery.js';
 import { consoleBreachBenchmark } from './console-breach.js';
 import { consoleBenchmark } from './console.js';
+import { edgeBenchmark } from './edge.js';
 
 export interface Benchmark {
   name: string;
@@ -30,4 +31,5 @@ export const benchmarks: Benchmark[] = [
   deliveryBenchmark,
   consoleBreachBenchmark,
   consoleBenchmark,
+  edgeBenchmark,
 ];

@@ -16,7 +16,12 @@ export interface BatchToInsert {
   records: AccessRecord[];
   /** Their canonical rows (record.ts), in the same order: the very text the row digests cover. */
   rows: string[];
+  /** NOTIFY vigie_audit_batch with `stream seq at` once committed (edge writers: a Node instance checks their batches). */
+  notify?: boolean;
 }
+
+/** The channel edge writers announce their batches on (payload: stream, seq and ISO time, space-separated). */
+export const auditBatchChannel = 'vigie_audit_batch';
 
 /**
  * One statement, hence one implicit transaction and one round trip: the batch row with its records, for a
@@ -50,18 +55,20 @@ export async function insertBatch(db: Db, batch: BatchToInsert): Promise<void> {
       ${[...subjects].sort()}::text[])`;
   // [pos, canonical row]; canonical positions: 1 at, 2 requestId, 4 principal, 6 sessionHmac, 7 producedFor,
   // 8 subjects, 9 categories, 11 route, 14 clientHmac.
-  const statement =
-    exposed.length === 0
+  const exposureInsert = sql`insert into access_exposure (at, stream, seq, pos, request_id, principal, session_hmac, produced_for, subjects, categories, route, client_hmac)
+    select (e->1->>1)::timestamptz, ${batch.stream}, ${batch.seq}, (e->>0)::integer, e->1->>2, e->1->>4, e->1->>6, e->1->>7,
+      array(select jsonb_array_elements_text(e->1->8)), array(select jsonb_array_elements_text(e->1->9)), e->1->>11, e->1->>14
+    from jsonb_array_elements(${`[${exposed.join(',')}]`}::jsonb) as e`;
+  // Announced in the same statement (data-modifying CTEs always run; the final SELECT sends the notification),
+  // so that a listener hears of the batch only once it is committed, in one round trip.
+  const statement = batch.notify
+    ? sql`with ${streamCte ? sql`${streamCte},` : sql``} b as (${insertBatchRow})${exposed.length > 0 ? sql`, x as (${exposureInsert})` : sql``}
+      select pg_notify(${auditBatchChannel}, ${`${batch.stream} ${batch.seq} ${batch.at.toISOString()}`})`
+    : exposed.length === 0
       ? streamCte
         ? sql`with ${streamCte} ${insertBatchRow}`
         : insertBatchRow
-      : sql`
-    with ${streamCte ? sql`${streamCte},` : sql``} b as (${insertBatchRow})
-    insert into access_exposure (at, stream, seq, pos, request_id, principal, session_hmac, produced_for, subjects, categories, route, client_hmac)
-    select (e->1->>1)::timestamptz, ${batch.stream}, ${batch.seq}, (e->>0)::integer, e->1->>2, e->1->>4, e->1->>6, e->1->>7,
-      array(select jsonb_array_elements_text(e->1->8)), array(select jsonb_array_elements_text(e->1->9)), e->1->>11, e->1->>14
-    from jsonb_array_elements(${`[${exposed.join(',')}]`}::jsonb) as e
-  `;
+      : sql`with ${streamCte ? sql`${streamCte},` : sql``} b as (${insertBatchRow}) ${exposureInsert}`;
   try {
     await statement.execute(db);
   } catch (error) {

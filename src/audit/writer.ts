@@ -30,6 +30,23 @@ export interface AccessLogWriterOptions {
   /** Told each commit's duration in seconds, from the batch leaving to the commit returning (metrics). */
   observeCommit?: (seconds: number) => void;
   newStreamId?: () => string;
+  /**
+   * Runtimes that cannot keep a connection from one request to the next (Workers: a socket belongs to the
+   * request that opened it) open one per batch here, in the request that sends the batch; `db` is then unused.
+   */
+  withDb?: <T>(work: (db: Db) => Promise<T>) => Promise<T>;
+  /**
+   * How often the bound is enforced (default: timeoutMs / 5). 0: no timer of the writer's own; the caller calls
+   * `sweep()` (Workers: a timer per request, in that request, since a timer outlives nothing there).
+   */
+  sweepEveryMs?: number;
+  /**
+   * Told of each batch's work as it leaves, in the request that runs it (Workers: `ctx.waitUntil`, so that the
+   * request whose connection commits other requests' records is not torn down before the commit returns).
+   */
+  keepAlive?: (work: Promise<void>) => void;
+  /** Tell listeners of each batch (NOTIFY vigie_audit_batch, in the batch's statement): live detection elsewhere. */
+  notifyBatches?: boolean;
 }
 
 export class AuditUnavailableError extends Error {
@@ -74,7 +91,8 @@ export class AccessLogWriter {
   private head = '';
   private streamStartedAt: Date | undefined;
   private lastAt: Date | undefined;
-  private readonly sweeper: ReturnType<typeof setInterval>;
+  private readonly sweeper: ReturnType<typeof setInterval> | undefined;
+  private idleWaiters: (() => void)[] = [];
   private closed = false;
   private closing = false;
   private lingerTimer: ReturnType<typeof setTimeout> | undefined;
@@ -82,8 +100,11 @@ export class AccessLogWriter {
 
   constructor(private readonly options: AccessLogWriterOptions) {
     this.startStream();
-    this.sweeper = setInterval(() => this.sweep(), Math.max(5, Math.floor(options.timeoutMs / 5)));
-    (this.sweeper as { unref?: () => void }).unref?.();
+    const every = options.sweepEveryMs ?? Math.max(5, Math.floor(options.timeoutMs / 5));
+    if (every > 0) {
+      this.sweeper = setInterval(() => this.sweep(), every);
+      (this.sweeper as { unref?: () => void }).unref?.();
+    }
   }
 
   get mode(): AuditMode {
@@ -120,6 +141,19 @@ export class AccessLogWriter {
     return { mode: this.options.mode, ...this.counters, queued: this.queue.length + this.inFlight.length, stream: this.stream };
   }
 
+  /** Resolves once nothing is queued or being committed (Workers keep the request alive until then: waitUntil). */
+  idle(): Promise<void> {
+    if (this.queue.length === 0 && !this.flushing && !this.scheduled) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private wakeIdle(): void {
+    if (this.queue.length > 0 || this.flushing || this.scheduled || this.idleWaiters.length === 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
   /** Writes what is queued (async mode), then stops. */
   async close(): Promise<void> {
     this.closing = true;
@@ -129,9 +163,10 @@ export class AccessLogWriter {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     this.closed = true;
-    clearInterval(this.sweeper);
+    if (this.sweeper) clearInterval(this.sweeper);
     for (const pending of this.queue) this.fail(pending, new AuditUnavailableError('the access log is closed'));
     this.queue = [];
+    this.wakeIdle();
   }
 
   private startStream(): void {
@@ -165,7 +200,8 @@ export class AccessLogWriter {
   private run(): void {
     this.scheduled = false;
     this.lingerTimer = undefined;
-    void this.flush();
+    const work = this.flush();
+    this.options.keepAlive?.(work);
   }
 
   private async flush(): Promise<void> {
@@ -177,7 +213,10 @@ export class AccessLogWriter {
       const pending = this.queue.shift()!;
       if (!strict || !pending.settled) batch.push(pending);
     }
-    if (batch.length === 0) return;
+    if (batch.length === 0) {
+      this.wakeIdle();
+      return;
+    }
     this.flushing = true;
     this.inFlight = batch;
     this.inFlightSince = performance.now();
@@ -208,7 +247,8 @@ export class AccessLogWriter {
       if (this.lastAt && this.lastAt > at) at = this.lastAt;
       const hash = await hashing.sha256Hex(batchHashInput({ stream, seq, at, prevHash, rowDigests }));
       const leaving = performance.now();
-      await insertBatch(this.options.db, { stream, seq, at, prevHash, hash, rowDigests, rows, records: batch.map((p) => p.record), ...(streamStart ? { streamStart } : {}) });
+      const toInsert = { stream, seq, at, prevHash, hash, rowDigests, rows, records: batch.map((p) => p.record), notify: this.options.notifyBatches === true, ...(streamStart ? { streamStart } : {}) };
+      await (this.options.withDb ? this.options.withDb((db) => insertBatch(db, toInsert)) : insertBatch(this.options.db, toInsert));
       if (generation !== this.generation) return; // abandoned as stuck; a new stream took over
       this.options.observeCommit?.((performance.now() - leaving) / 1000);
       committed = true;
@@ -232,6 +272,7 @@ export class AccessLogWriter {
         this.inFlight = [];
         this.flushing = false;
         if (committed || this.queue.length > 0) this.schedule();
+        this.wakeIdle();
       }
     }
   }
@@ -267,7 +308,7 @@ export class AccessLogWriter {
   }
 
   /** Enforces the bound: no request waits longer than timeoutMs, and a commit that never returns is abandoned. */
-  private sweep(): void {
+  sweep(): void {
     const now = performance.now();
     const limit = this.options.timeoutMs;
     const expired = (p: Pending) => p.resolve && !p.settled && now - p.enqueuedAt > limit;
@@ -283,6 +324,7 @@ export class AccessLogWriter {
       this.flushing = false;
       this.startStream();
       this.schedule();
+      this.wakeIdle();
     }
   }
 }

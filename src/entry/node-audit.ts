@@ -13,7 +13,9 @@ import type { MaintenanceHolder } from '../maintenance/holder.js';
 import { auditKey } from './audit-key.js';
 import type { Detector } from '../exposure/detector.js';
 import { createLiveDetection, startCatchUp } from '../exposure/live-detection.js';
+import { followAnnouncedBatches } from '../exposure/follow-edge.js';
 import { createRelationDeclarations } from '../exposure/relation-header.js';
+import type { Notifications } from '../db/notifications.js';
 import { createNodeAuditCrypto } from './node-audit-crypto.js';
 import { createNodeGateway } from './node-gateway.js';
 import { openDatabase } from './open-database.js';
@@ -35,6 +37,7 @@ export async function startNodeAccessLog(
   clock: Clock,
   logger: Logger,
   observeCommit?: (seconds: number) => void,
+  notifications?: Notifications,
 ): Promise<NodeAccessLog> {
   const { key, generated } = await auditKey(config);
   if (generated) logger.warn('generated a development access-log key', { file: `${config.dataDir}/audit-key` });
@@ -58,6 +61,14 @@ export async function startNodeAccessLog(
   // the attach never runs during traffic).
   const stopPartitions = keepPartitionsAhead(db, () => clock.now(), () => logger.warn('access log partitions could not be made ahead'));
   const stopCatchUp = detection ? startCatchUp({ config, db, clock, logger }) : () => {};
+  // Batches written at the edge (Workers) are announced; this instance's detector checks them too (docs/edge.md).
+  const stopFollowing =
+    detection && notifications && engine === 'postgresql'
+      ? await followAnnouncedBatches({ db, notifications, logger, onBatchCommitted: detection.onBatchCommitted }).catch(() => {
+          logger.warn('edge access-log batches cannot be followed (LISTEN failed); the catch-up checks them');
+          return undefined;
+        })
+      : undefined;
   const stopCheckpoints =
     config.audit.checkpointSeconds > 0
       ? startCheckpoints(db, crypto, clock, config.audit.checkpointSeconds * 1000, () => logger.warn('access log checkpoint failed'))
@@ -75,6 +86,7 @@ export async function startNodeAccessLog(
       stopCheckpoints();
       stopPartitions();
       stopCatchUp();
+      await stopFollowing?.();
       await writer.close();
       await own?.notifications.close();
       await own?.db.destroy();

@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { Pool, type Dispatcher } from 'undici';
-import { buildRecord, declareRelations, type AccessLog } from '../audit/access-log.js';
-import { pathOf, readCacheStatus, readDeclaration, requestIdOf, traceIdOf } from '../audit/declarations.js';
+import type { AccessLog } from '../audit/access-log.js';
+import { pathOf, requestIdOf } from '../audit/declarations.js';
 import type { Clock } from '../clock.js';
 import { auditUnavailable, badGateway, gatewayTimeout } from '../gateway/problems.js';
 import { connectionTokens, forwardedFor, hopByHop, strippedFromResponse } from '../gateway/headers.js';
+import { recordAnswer } from '../gateway/record-answer.js';
 import type { Problem } from '../http/problem.js';
 import type { Logger } from '../logger.js';
 
@@ -29,7 +30,7 @@ const refusedByClient = new Set(['transfer-encoding', 'expect']);
 /**
  * The Node gateway: a node:http server, undici's connection pool to the origin (about a third less CPU per
  * request than node:http's client with a keep-alive agent, docs/benchmarks.md), bodies streamed both ways, and the
- * runtime-neutral pieces (maintenance decision, principal, record, writer) called directly. Hono + fetch()
+ * gateways' one core (src/gateway/record-answer.ts: declarations, principal, record, writer) called directly. Hono + fetch()
  * per request costs several times more; the fetch-based gateway stays the Workers path.
  */
 export function createNodeGateway(options: NodeGatewayOptions): Server {
@@ -38,7 +39,6 @@ export function createNodeGateway(options: NodeGatewayOptions): Server {
   const pool = new Pool(target.origin, { connections: 512, keepAliveTimeout: 60_000, headersTimeout: upstream.timeoutMs, bodyTimeout: upstream.timeoutMs });
   const basePath = target.pathname.replace(/\/$/, '');
   const upstreamHost = target.host;
-  const writer = accessLog.writer;
   const adminPath = accessLog.normalizePath(adminPrefix);
 
   function answerProblem(res: ServerResponse, problem: Problem, headers: OutgoingHttpHeaders = {}): void {
@@ -92,9 +92,6 @@ export function createNodeGateway(options: NodeGatewayOptions): Server {
       const body = answer.body;
       // A body that fails half-way (the origin drops, bodyTimeout): the client sees the connection cut, as with any proxy.
       body.on('error', () => res.destroy());
-      const get = (name: string) => answer.headers[name];
-      const declaration = readDeclaration(get);
-      const relationsStored = declareRelations(accessLog, answer.headers['vigie-relations']);
       const out: OutgoingHttpHeaders = {};
       const connection = answer.headers.connection;
       const answerHop = connection ? connectionTokens(connection) : [];
@@ -108,32 +105,26 @@ export function createNodeGateway(options: NodeGatewayOptions): Server {
         res.writeHead(status, out);
         body.pipe(res);
       };
-      if (!declaration && !accessLog.allRequests) {
+      const recorded = recordAnswer(accessLog, clock, {
+        requestId,
+        method: req.method ?? 'GET',
+        route: path,
+        status,
+        clientAddress,
+        traceparent: incoming.traceparent,
+        authorization: incoming.authorization,
+        cookie: incoming.cookie,
+        answer: (name) => answer.headers[name],
+      });
+      if (!recorded) {
         release();
         return;
       }
-      buildRecord(
-        accessLog,
-        {
-          at: clock.now(),
-          requestId,
-          traceId: traceIdOf(incoming.traceparent),
-          method: req.method ?? 'GET',
-          route: path,
-          status,
-          cacheStatus: readCacheStatus(get),
-          clientAddress,
-          principal: { authorization: incoming.authorization, cookie: incoming.cookie },
-        },
-        declaration,
-      )
-        // Relations first: live detection checks the record once committed, and must see them.
-        .then((record) => (relationsStored ? relationsStored.then(() => writer.record(record)) : writer.record(record)))
-        .then(release, () => {
-          // Fail closed: the personal data is not sent unless its record is committed.
-          body.destroy();
-          answerProblem(res, auditUnavailable(requestId), { 'retry-after': '1' });
-        });
+      recorded.then(release, () => {
+        // Fail closed: the personal data is not sent unless its record is committed.
+        body.destroy();
+        answerProblem(res, auditUnavailable(requestId), { 'retry-after': '1' });
+      });
     };
     pool
       .request({ path: basePath + url, method: (req.method ?? 'GET') as Dispatcher.HttpMethod, headers: headers as Record<string, string | string[]>, body: hasBody ? req : null, signal: res })

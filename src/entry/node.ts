@@ -56,7 +56,7 @@ export async function startServer(baseConfig: Config, env: NodeJS.ProcessEnv): P
   });
   await maintenance.start();
   let recordCommit: ((seconds: number) => void) | undefined;
-  const audit = await startNodeAccessLog(config, db, engine, systemClock, logger, (seconds) => recordCommit?.(seconds));
+  const audit = await startNodeAccessLog(config, db, engine, systemClock, logger, (seconds) => recordCommit?.(seconds), notifications);
   const noticeTemplates = config.notices.templatesDir ? await loadTemplateOverrides(config.notices.templatesDir) : undefined;
   const playbooks = config.playbooks.dir ? await loadPlaybookOverrides(config.playbooks.dir) : undefined;
   const detection = audit.detection;

@@ -1,10 +1,11 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { buildRecord, declareRelations, type AccessLog } from '../audit/access-log.js';
-import { pathOf, readCacheStatus, readDeclaration, requestIdOf, traceIdOf } from '../audit/declarations.js';
+import type { AccessLog } from '../audit/access-log.js';
+import { pathOf, requestIdOf } from '../audit/declarations.js';
 import type { Clock } from '../clock.js';
 import { problemResponse } from '../http/problem.js';
 import { connectionTokens, forwardedFor, hopByHop, strippedFromResponse } from './headers.js';
 import { auditUnavailable, badGateway, gatewayTimeout } from './problems.js';
+import { recordAnswer } from './record-answer.js';
 
 export interface FetchGatewayOptions {
   upstream: { url: string; timeoutMs: number };
@@ -20,9 +21,9 @@ const defaultClientAddress = (c: Context): string | undefined =>
   c.req.header('cf-connecting-ip');
 
 /**
- * The runtime-neutral gateway, as the last handler of the Hono app: fetch() to the origin, the same
- * recording and stripping as the Node gateway. Correct everywhere (Workers' path); the Node entry uses its
- * raw node:http gateway for speed and hands this one only what the maintenance switch lets through.
+ * The runtime-neutral gateway, as the last handler of the Hono app: fetch() to the origin, and the record by
+ * the same core as the Node gateway (record-answer.ts). The Workers entry's gateway; the Node entry uses its
+ * raw node:http gateway for speed (same core, node:http's header objects).
  */
 export function proxyToUpstream(options: FetchGatewayOptions): MiddlewareHandler {
   const { upstream, adminPrefix, accessLog, clock } = options;
@@ -69,35 +70,28 @@ export function proxyToUpstream(options: FetchGatewayOptions): MiddlewareHandler
     } finally {
       clearTimeout(timer);
     }
-    const get = (name: string) => answer.headers.get(name);
-    const declaration = readDeclaration(get);
-    const relationsStored = declareRelations(accessLog, answer.headers.get('vigie-relations'));
     const out = new Headers();
     const answerHop = connectionTokens(answer.headers.get('connection'));
     answer.headers.forEach((value, name) => {
       if (!strippedFromResponse(name) && !answerHop.includes(name) && name !== 'content-encoding' && name !== 'content-length') out.append(name, value);
     });
     out.set('x-request-id', requestId);
-    if (declaration || accessLog.allRequests) {
-      const record = await buildRecord(
-        accessLog,
-        {
-          at: clock.now(),
-          requestId,
-          traceId: traceIdOf(incoming.get('traceparent')),
-          method: c.req.method,
-          route: path,
-          status: answer.status,
-          cacheStatus: readCacheStatus(get),
-          clientAddress: client,
-          principal: { authorization: incoming.get('authorization'), cookie: incoming.get('cookie') },
-        },
-        declaration,
-      );
+    const recorded = recordAnswer(accessLog, clock, {
+      requestId,
+      method: c.req.method,
+      route: path,
+      status: answer.status,
+      clientAddress: client,
+      traceparent: incoming.get('traceparent'),
+      authorization: incoming.get('authorization'),
+      cookie: incoming.get('cookie'),
+      answer: (name) => answer.headers.get(name),
+    });
+    if (recorded) {
       try {
-        if (relationsStored) await relationsStored; // before the record: live detection must see them
-        await accessLog.writer.record(record);
+        await recorded;
       } catch {
+        // Fail closed: the personal data is not sent unless its record is committed.
         await answer.body?.cancel().catch(() => {});
         return problemResponse(auditUnavailable(requestId), { 'Retry-After': '1' });
       }

@@ -13,6 +13,9 @@ export async function loadCurrentWindows(db: Db, now: Date): Promise<ActiveWindo
   const rows = await db
     .selectFrom('maintenance_event as s')
     .selectAll('s')
+    // A volatile function: Hyperdrive (Workers) never answers this read from its query cache, which would
+    // hold a switch back for up to its max_age (60 s by default).
+    .select(sql<Date>`clock_timestamp()`.as('read_at'))
     .where('s.kind', '=', 'started')
     // A window recorded after the fact is history: it never applies to traffic, whatever its dates.
     .where('s.recorded_after_the_fact', '=', false)

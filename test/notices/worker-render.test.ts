@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mintStaffToken } from '../../src/auth/mint-staff-token.js';
 import { freePort, startProcess, waitForOk } from '../helpers/processes.js';
+import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { testSecret } from '../helpers/test-app.js';
 import { pajemploiInput } from './fixtures.js';
 
@@ -10,10 +11,19 @@ describe('drafts on the Workers build', () => {
   it('renders a French SMS and a CNIL draft from bundled templates', async () => {
     const port = await freePort();
     const inspector = await freePort();
+    // No database: Hyperdrive pointed at a port that accepts and never answers (wrangler's local proxy exits on a refused or reset connection).
+    const nowhere = await startTcpProxy({ host: '127.0.0.1', port: await freePort() });
+    nowhere.hang(); // accepted, never answered: no reset reaches wrangler
     const wrangler = startProcess(
       'node',
       ['node_modules/wrangler/bin/wrangler.js', 'dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector), '--var', `VIGIE_JWT_SECRET:${testSecret}`],
-      { WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', CI: 'true', NO_COLOR: '1' },
+      {
+        WRANGLER_SEND_METRICS: 'false',
+        CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+        CI: 'true',
+        NO_COLOR: '1',
+        CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: `postgres://vigie:unused@127.0.0.1:${nowhere.port}/vigie`,
+      },
     );
     try {
       await waitForOk(`http://127.0.0.1:${port}/_vigie/healthz`, 90_000, wrangler);
@@ -35,6 +45,7 @@ describe('drafts on the Workers build', () => {
       expect(cnil.parts.form).toContain('31/03/2020 11:45 (UTC+02:00)');
     } finally {
       await wrangler.stop('SIGTERM');
+      await nowhere.close();
     }
   }, 150_000);
 });
