@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mintStaffToken } from '../../src/auth/mint-staff-token.js';
 import { freePort, startProcess, waitForOk } from '../helpers/processes.js';
+import { startTcpProxy } from '../helpers/tcp-proxy.js';
 
 const secret = 'worker-smoke-secret-that-is-at-least-32-characters';
 
@@ -10,10 +11,20 @@ describe('playbooks in the Workers build under wrangler dev --local', () => {
   it('lists and shows the bundled playbooks', async () => {
     const port = await freePort();
     const inspector = await freePort();
+    // No database: Hyperdrive at a port that accepts and never answers (wrangler's local proxy exits on a refused
+    // connection, which the default localConnectionString gives on a machine without PostgreSQL).
+    const nowhere = await startTcpProxy({ host: '127.0.0.1', port: await freePort() });
+    nowhere.hang();
     const wrangler = startProcess(
       'node',
       ['node_modules/wrangler/bin/wrangler.js', 'dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector), '--var', `VIGIE_JWT_SECRET:${secret}`],
-      { WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', CI: 'true', NO_COLOR: '1' },
+      {
+        WRANGLER_SEND_METRICS: 'false',
+        CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+        CI: 'true',
+        NO_COLOR: '1',
+        CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: `postgres://vigie:unused@127.0.0.1:${nowhere.port}/vigie`,
+      },
     );
     try {
       await waitForOk(`http://127.0.0.1:${port}/_vigie/healthz`, 90_000, wrangler);
@@ -28,6 +39,7 @@ describe('playbooks in the Workers build under wrangler dev --local', () => {
       expect(((await show.json()) as { steps: { id: string }[] }).steps[0]!.id).toBe('watch-delivery');
     } finally {
       await wrangler.stop('SIGTERM');
+      await nowhere.close();
     }
   }, 120_000);
 });
