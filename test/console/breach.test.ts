@@ -238,4 +238,44 @@ describe.each(engines())('the breach pages on %s', (engine) => {
     // A draft of another breach is not found under this one.
     expect((await built.app.request(`${base}/breaches/${Number(id) + 1000}/drafts/${draftId}`, { headers: { Cookie: dpo.cookie } })).status).toBe(404);
   });
+
+  it('says what each next step still needs, moves the breach on only when the register has it, and dates events on the timeline', async () => {
+    const { id } = await openBreach(built.deps, { title: 'Étapes' }, dpoActor);
+    const dpo = await signIn(built, 'dora', ['dpo']);
+    const page = await (await built.app.request(`${base}/breaches/${id}`, { headers: { Cookie: dpo.cookie } })).text();
+    expect(page).toMatch(/data-step="assess"><li>nature de la violation/);
+    const refused = await built.app.request(`${base}/breaches/${id}/status`, formPost({ _csrf: dpo.csrf, status: 'assessed', reason: 'Évaluée' }, { Cookie: dpo.cookie }));
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('needed before &quot;assessed&quot;: nature of the breach');
+    expect((await database.db.selectFrom('breach').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('open');
+    const closed = await built.app.request(`${base}/breaches/${id}/status`, formPost({ _csrf: dpo.csrf, status: 'closed', reason: 'Pas une violation' }, { Cookie: dpo.cookie }));
+    expect(closed.status).toBe(400);
+    // An event in Paris time; one in the future is refused on its field.
+    const future = await built.app.request(`${base}/breaches/${id}/event`, formPost({ _csrf: dpo.csrf, kind: 'contained', at: '2099-01-01 10:00', summary: 'Cache vidé' }, { Cookie: dpo.cookie }));
+    expect(future.status).toBe(400);
+    expect(await future.text()).toMatch(/id="event-at-error"[^>]*>ne doit pas être dans le futur</);
+    const added = await built.app.request(`${base}/breaches/${id}/event`, formPost({ _csrf: dpo.csrf, kind: 'contained', at: '2020-03-31 12:15', summary: 'Cache vidé' }, { Cookie: dpo.cookie }));
+    expect(added.status).toBe(303);
+    const timeline = await (await built.app.request(`${base}/breaches/${id}`, { headers: { Cookie: dpo.cookie } })).text();
+    expect(timeline).toMatch(/<time datetime="2020-03-31T10:15:00.000Z">31 mars 2020 à 12:15 \(UTC\+02:00\)<\/time> — Cache vidé/);
+  });
+
+  it('lists people a page at a time, filtered by status, and changes one person’s follow-up with a reason', async () => {
+    const { id } = await openBreach(built.deps, { title: 'Suivi' }, dpoActor);
+    await addPopulation(built.deps, id, Array.from({ length: 120 }, (_, i) => ({ ref: `F-${String(i).padStart(3, '0')}`, status: i < 70 ? ('to-inform' as const) : ('informed' as const) })), 'csv', dpoActor);
+    const dpo = await signIn(built, 'dora', ['dpo']);
+    const first = await (await built.app.request(`${base}/breaches/${id}?status=to-inform&page=2`, { headers: { Cookie: dpo.cookie } })).text();
+    expect(first).toContain('Personnes concernées (page 2 sur 2)');
+    expect(first.match(/<td>F-\d{3}<\/td>/g)).toHaveLength(20);
+    expect(first).toContain('<td>F-050</td>');
+    const changed = await built.app.request(`${base}/breaches/${id}/person`, formPost({ _csrf: dpo.csrf, ref: 'F-003', status: 'informed', reason: 'Courrier remis' }, { Cookie: dpo.cookie }));
+    expect(changed.status).toBe(303);
+    const events = await database.db.selectFrom('breach_person_event').selectAll().where('breach_id', '=', id).where('person_ref', '=', 'F-003').orderBy('id').execute();
+    expect(events.at(-1)).toMatchObject({ from_status: 'to-inform', to_status: 'informed', actor: 'dora', reason: 'Courrier remis' });
+    const unknown = await built.app.request(`${base}/breaches/${id}/person`, formPost({ _csrf: dpo.csrf, ref: 'F-999', status: 'informed', reason: 'Courrier remis' }, { Cookie: dpo.cookie }));
+    expect(unknown.status).toBe(400);
+    expect(await unknown.text()).toMatch(/id="person-ref-error"[^>]*>cette personne n’est pas dans la population/);
+    const after = await (await built.app.request(`${base}/breaches/${id}`, { headers: { Cookie: dpo.cookie } })).text();
+    expect(after).toMatch(/data-status="informed">51</);
+  });
 });

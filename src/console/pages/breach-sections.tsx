@@ -282,3 +282,45 @@ export function Choice(props: { ctx: PageContext; form: FormState | undefined; a
     </div>
   );
 }
+
+/** What each next step of the register still needs (data/next-steps.json), and the form that moves the breach on. */
+export function NextSteps(props: { ctx: PageContext; record: BreachRecord; form: FormState | undefined; page: string; canMove: boolean }) {
+  const { ctx, record, form } = props;
+  const l = ctx.l.breach;
+  const steps = Object.entries(record.missing).filter(([, items]) => items.length > 0);
+  const statuses = Object.entries(ctx.l.situation.status as Record<string, string>).filter(([code]) => code !== record.status);
+  return (
+    <section aria-labelledby="next-title" class="fr-mb-6w">
+      <h2 id="next-title">{l.nextTitle}</h2>
+      {steps.length === 0 ? (
+        <p id="missing-none">{l.nothingMissing}</p>
+      ) : (
+        <div class="fr-callout" id="missing">
+          {steps.map(([step, items]) => (
+            <>
+              <h3 class="fr-callout__title fr-h6">{(l.steps as Record<string, string>)[step] ?? step}</h3>
+              <ul data-step={step}>
+                {items.map((item) => (
+                  <li>{item[ctx.lang]}</li>
+                ))}
+              </ul>
+            </>
+          ))}
+        </div>
+      )}
+      {props.canMove ? (
+        <details class="fr-mt-2w" open={form?.action === 'status'}>
+          <summary>{l.moveOn}</summary>
+          <ErrorSummary form={form} action="status" title={ctx.l.common.errorSummary} />
+          <ActionForm ctx={ctx} page={props.page} action="status" id="status-form">
+            <Choice ctx={ctx} form={form} action="status" name="status" label={l.newStatus} options={Object.fromEntries(statuses)} />
+            <Field form={form} action="status" name="reason" label={ctx.l.common.reason} hint={ctx.l.common.reasonHint} required />
+            <button type="submit" class="fr-btn fr-btn--secondary" id="status-submit">
+              {l.moveOnSubmit}
+            </button>
+          </ActionForm>
+        </details>
+      ) : null}
+    </section>
+  );
+}

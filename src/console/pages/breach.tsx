@@ -1,6 +1,6 @@
 import { assessBody, assessBreach } from '../../breaches/assess.js';
 import { breachIdOf } from '../../breaches/breach-store.js';
-import { decideBody, decideBreach } from '../../breaches/decide.js';
+import { changeStatus, decideBody, decideBreach, statusBody } from '../../breaches/decide.js';
 import { editBreach } from '../../breaches/edit-breach.js';
 import { getBreach } from '../../breaches/get-breach.js';
 import { changePerson, personChangeBody } from '../../breaches/population.js';
@@ -23,7 +23,7 @@ import { asForm, parseAs, postedFields, textOrNull } from './breach-forms.js';
 import { factField, factsBody, FactsForm, FactsView } from './breach-facts.js';
 import { Drafts } from './breach-drafts.js';
 import { Population, readPopulation } from './breach-population.js';
-import { Assessment, Clocks, Revisions, Timeline } from './breach-sections.js';
+import { Assessment, Clocks, NextSteps, Revisions, Timeline } from './breach-sections.js';
 
 const breachOf = (ctx: PageContext) => breachIdOf(ctx.c.req.param('id') ?? '');
 const here = (ctx: PageContext) => `/breaches/${breachOf(ctx)}`;
@@ -110,6 +110,7 @@ export const breachPage = definePage({
           </p>
         ) : null}
         {full ? <Clocks ctx={ctx} record={record} /> : null}
+        {full ? <NextSteps ctx={ctx} record={record} form={form} page={page} canMove={ctx.can('POST /breaches/{id}/status')} /> : null}
         {full && ctx.can('PATCH /breaches/{id}') ? (
           <FactsForm ctx={ctx} facts={record.facts} version={record.version} form={form} posted={posted} page={page} />
         ) : (
@@ -159,6 +160,15 @@ export const breachPage = definePage({
         });
         await asForm(decideBreach(ctx.deps, breachOf(ctx), body, ctx.actor));
         return done(ctx, 'decided', 'decision-title');
+      },
+    },
+    status: {
+      api: ['POST /breaches/{id}/status'],
+      async run(ctx, form) {
+        const body = parseAs(statusBody, { status: form.status, reason: form.reason ?? '' });
+        // What the new status still needs comes back by field (the register's names): shown on the form.
+        await asForm(changeStatus(ctx.deps, breachOf(ctx), body, ctx.actor), (path) => (path === 'reason' || path === 'status' ? path : 'form'));
+        return done(ctx, 'status', 'next-title');
       },
     },
     event: {
