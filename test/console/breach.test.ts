@@ -147,11 +147,13 @@ describe.each(engines())('the breach pages on %s', (engine) => {
     const { id } = await openBreach(built.deps, { title: `Fuite ${markup}`, summary: markup, measures: { immediate: [markup], mediumTerm: [], longTerm: [] } }, dpoActor);
     await addPopulation(built.deps, id, [{ ref: 'p-1', notes: markup }], 'manual', dpoActor);
     const dpo = await signIn(built, 'dora', ['dpo']);
-    for (const path of [`/breaches/${id}`, '/breaches']) {
+    for (const path of [`/breaches/${id}`, '/breaches', '']) {
       const html = await (await built.app.request(`${base}${path}`, { headers: { Cookie: dpo.cookie } })).text();
       expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;');
       expect(html).not.toContain('<img src=x');
       expect(html).not.toContain('<script>alert');
+      // Each list leads to the breach's page.
+      if (path !== `/breaches/${id}`) expect(html).toContain(`href="${base}/breaches/${id}"`);
     }
   });
 
