@@ -102,6 +102,8 @@ describe.each(engines())('the breach pages on %s', (engine) => {
     expect(page).toContain('28 mars 2020 à 23:00 (UTC+01:00)');
     expect(page).toContain('29 mars 2020 à 10:15 (UTC+02:00)');
     expect(page).toContain('id="revisions"');
+    // What changed, instants in Paris time too.
+    expect(page).toMatch(/<strong>Fin<\/strong> : <del>—<\/del> → <ins>29 mars 2020 à 10:15 \(UTC\+02:00\)<\/ins>/);
     // A second editor who saw version 1 is told, on the form, that it changed meanwhile.
     const stale = await built.app.request(`${base}/breaches/${id}/facts`, post(factsForm(dpo.csrf, 1, { summary: 'Autre chose' }), dpo.cookie));
     expect(stale.status).toBe(400);
@@ -116,6 +118,8 @@ describe.each(engines())('the breach pages on %s', (engine) => {
     expect(page).not.toContain('id="facts-form"');
     expect(page).toContain('id="facts"');
     expect(page).toContain('id="revisions"');
+    // What changed, instants in Paris time too.
+    expect(page).toMatch(/<strong>Fin<\/strong> : <del>—<\/del> → <ins>29 mars 2020 à 10:15 \(UTC\+02:00\)<\/ins>/);
     const forged = await built.app.request(`${base}/breaches/${id}/facts`, post(factsForm(auditor.csrf, 1, { title: 'Changé par un auditeur' }), auditor.cookie));
     expect(forged.status).toBe(403);
     const sre = await signIn(built, 'sam', ['sre']);

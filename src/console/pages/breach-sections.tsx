@@ -1,6 +1,7 @@
 import type { BreachRecord } from '../../breaches/get-breach.js';
 import type { Revision } from '../../breaches/revisions.js';
 import { describeEntry } from '../../breaches/timeline-labels.js';
+import { formatForPeople } from '../../maintenance/format-time.js';
 import { labelsFor } from '../../notices/labels.js';
 import { ActionForm, ErrorSummary, Field, Time, errorOf, valueOf } from '../components.js';
 import { format } from '../labels.js';
@@ -98,7 +99,17 @@ export function Timeline(props: { ctx: PageContext; record: BreachRecord; form: 
   );
 }
 
-const shownChange = (value: unknown): string => (value === null || value === undefined ? '—' : typeof value === 'string' ? value : JSON.stringify(value));
+const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** A revision's value as people read it: instants in the organisation's zone with their offset. */
+const shownChange = (ctx: PageContext, value: unknown): string =>
+  value === null || value === undefined
+    ? '—'
+    : typeof value === 'string'
+      ? isoInstant.test(value)
+        ? formatForPeople(new Date(value).getTime(), ctx.zone, ctx.lang)
+        : value
+      : JSON.stringify(value);
 
 /** Every revision: who, when, why, and what changed from what to what. */
 export function Revisions(props: { ctx: PageContext; revisions: Revision[] }) {
@@ -135,7 +146,7 @@ export function Revisions(props: { ctx: PageContext; revisions: Revision[] }) {
                       <li>
                         <strong>{names[change.field] ?? change.field}</strong>
                         {' : '}
-                        <del>{shownChange(change.before).slice(0, 200)}</del> → <ins>{shownChange(change.after).slice(0, 200)}</ins>
+                        <del>{shownChange(ctx, change.before).slice(0, 200)}</del> → <ins>{shownChange(ctx, change.after).slice(0, 200)}</ins>
                       </li>
                     ))}
                     {revision.changes.length > 20 ? <li>{format(l.moreChanges, { count: revision.changes.length - 20 })}</li> : null}
