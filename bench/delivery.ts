@@ -4,6 +4,7 @@ import pg from 'pg';
 import { manualClock, systemClock } from '../src/clock.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { createCampaign } from '../src/delivery/campaigns.js';
+import { numberingPlanSchema, useNumberingPlan } from '../src/delivery/carrier.js';
 import { defaultDeliverySettings, type DeliveryContext } from '../src/delivery/context.js';
 import type { DeliveryPorts, Person } from '../src/delivery/ports.js';
 import { ingestReceipts, type Receipt } from '../src/delivery/receipts.js';
@@ -11,13 +12,16 @@ import { personalRenderer } from '../src/entry/delivery-ports.js';
 import { openDatabase } from '../src/entry/open-database.js';
 import { silentLogger } from '../src/logger.js';
 import type { Benchmark } from './index.js';
+import numberingFixture from '../test/delivery/numbering-fixture.json' with { type: 'json' };
 
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const campaignSize = Number(process.env.BENCH_DELIVERY_SIZE ?? 650_000);
 const receiptCount = Number(process.env.BENCH_DELIVERY_RECEIPTS ?? 200_000);
 
 const sms = 'Bonjour [[person.name]], le [[person.date]] vos données ([[person.exposedList]]) ont pu être vues par un autre usager. Infos: exemple.fr/incident';
-// Mobile blocks of four operators in ARCEP's numbering plan (src/delivery/data/fr-mobile-blocks.json).
+// Carriers are guessed from the tests' hand-written plan, as from an organisation's VIGIE_NUMBERING_PLAN file.
+useNumberingPlan(numberingPlanSchema.parse(numberingFixture));
+// Mobile blocks of four operators in that plan.
 const carriers = ['+33607', '+33603', '+33650', '+33651'];
 
 /** The population generated page by page, as the register would stream it (ids in order). */

@@ -120,6 +120,7 @@ export const detectionBenchmark: Benchmark = {
         VIGIE_EXPOSURE_LIVE: 'true',
         VIGIE_EXPOSURE_WEBHOOKS: receiver.url,
         VIGIE_EXPOSURE_WEBHOOK_SECRET: 'bench-webhook-secret',
+        VIGIE_OUTBOUND_PRIVATE_NETWORKS: '127.0.0.0/8',
         // Each leak, 2 s after the previous one, opens its own alert (and webhook).
         VIGIE_EXPOSURE_BURST_GAP_SECONDS: '1',
       }, undefined);

@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 /**
- * Builds src/delivery/data/fr-mobile-blocks.json from ARCEP's numbering open data ("Ressources en numérotation
+ * Builds a full numbering plan for VIGIE_NUMBERING_PLAN from ARCEP's numbering open data ("Ressources en numérotation
  * téléphonique", Licence Ouverte): MAJNUM.csv (each block of numbers and the operator it is allocated to) and
  * MAJRIO.csv / MAJMNC.csv (the operators' names). Download them yourself from
  * https://extranet.arcep.fr/uploads/MAJNUM.csv (and MAJRIO.csv, MAJMNC.csv beside it; also listed on
  * data.gouv.fr), then:
  *
- *   node scripts/carrier-blocks-from-arcep.mjs <folder with the three files> <date of the download, YYYY-MM-DD>
+ *   node scripts/carrier-blocks-from-arcep.mjs <folder with the three files> <date of the download, YYYY-MM-DD> <output.json>
+ *
+ * The result is the organisation's own file (it is not shipped with Vigie: the allocations change every week and
+ * the data is ARCEP's); point VIGIE_NUMBERING_PLAN at it.
  *
  * Only mobile blocks (06 and 07) are kept; whole families of blocks of one operator are merged into their
  * shortest prefix. The files are Latin-1 with ';' separators.
@@ -14,9 +17,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const [folder, retrieved] = process.argv.slice(2);
-if (!folder || !/^\d{4}-\d{2}-\d{2}$/.test(retrieved ?? '')) {
-  console.error('usage: node scripts/carrier-blocks-from-arcep.mjs <folder> <YYYY-MM-DD>');
+const [folder, retrieved, output] = process.argv.slice(2);
+if (!folder || !/^\d{4}-\d{2}-\d{2}$/.test(retrieved ?? '') || !output) {
+  console.error('usage: node scripts/carrier-blocks-from-arcep.mjs <folder> <YYYY-MM-DD> <output.json>');
   process.exit(2);
 }
 
@@ -106,6 +109,6 @@ const data = {
   overseasCountryCodes: overseas,
   blocks: mergedBlocks,
 };
-const target = new URL('../src/delivery/data/fr-mobile-blocks.json', import.meta.url).pathname;
+const target = output;
 writeFileSync(target, `${JSON.stringify(data, null, 1)}\n`);
 console.log(`${Object.keys(mergedBlocks).length} prefixes (from ${blocks.size} blocks), ${used.size} operators, latest allocation ${latest} -> ${target}`);

@@ -7,6 +7,7 @@ import type { App, AppEnv } from './http/context.js';
 import { renderDocsPage } from './http/docs-page.js';
 import { ValidationError } from './http/errors.js';
 import { handleError, handleNotFound } from './http/handle-errors.js';
+import { limitBodies } from './http/body-guard.js';
 import { observeRequests } from './telemetry/observe-requests.js';
 import { registerGetMetrics } from './telemetry/get-metrics.js';
 import { registerAudit } from './audit/routes/register.js';
@@ -18,6 +19,7 @@ import { registerMaintenance } from './maintenance/register.js';
 import { registerBreaches } from './breaches/routes/register.js';
 import { registerNotices } from './notices/register-notices.js';
 import { registerConsole } from './console/register-console.js';
+import { registerPlaybooks } from './playbooks/routes/register.js';
 
 export const apiVersion = '0.1.0';
 
@@ -66,6 +68,8 @@ export function createApp(deps: AppDeps): App {
   }
 
   const admin = createRouter();
+  // Before authentication and parsing: a huge body costs nothing but its headers.
+  admin.use('*', limitBodies({ jsonBytes: deps.config.limits.bodyBytes, uploadBytes: deps.config.limits.uploadBytes }));
   admin.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
@@ -83,6 +87,7 @@ export function createApp(deps: AppDeps): App {
   registerMaintenance(admin);
   registerBreaches(admin);
   registerNotices(admin);
+  registerPlaybooks(admin);
   // Last: the console's pages reuse the access rules of the API routes registered above.
   registerConsole(admin);
   app.route(deps.config.adminPrefix, admin);

@@ -62,7 +62,13 @@ export const configSchema = z
     VIGIE_DELIVERY_UNKNOWN_AFTER_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
     VIGIE_DELIVERY_EMAIL_BOUNCE_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
     VIGIE_DELIVERY_SILENT_AFTER_SECONDS: z.coerce.number().int().min(60).max(86_400).default(1_800),
+    // A full numbering plan (block allocations) for guessing carriers: a JSON file, read by the Node entries.
+    VIGIE_NUMBERING_PLAN: z.string().min(1).optional(),
     VIGIE_TEMPLATES_DIR: z.string().min(1).optional(),
+    VIGIE_PLAYBOOKS_DIR: z.string().min(1).optional(),
+    VIGIE_PLAYBOOK_ALERT_WEBHOOKS: list.pipe(z.array(z.url({ message: 'must be a comma-separated list of absolute URLs' }))).default([]),
+    VIGIE_PLAYBOOK_ALERT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    VIGIE_PLAYBOOK_CHECK_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
     VIGIE_SMS_MAX_SEGMENTS: z.coerce.number().int().min(1).max(10).default(3),
     VIGIE_NOTICE_URL: optionalUrl,
     VIGIE_UPSTREAM: optionalUrl,
@@ -107,6 +113,18 @@ export const configSchema = z
     VIGIE_MAINTENANCE_BYPASS_NETWORKS: list
       .refine((items) => items.every((item) => parseNetwork(item) !== undefined), 'must be a comma-separated list of CIDR networks')
       .default([]),
+    VIGIE_TRUSTED_PROXIES: list
+      .refine((items) => items.every((item) => parseNetwork(item) !== undefined), 'must be a comma-separated list of CIDR networks')
+      .default([]),
+    VIGIE_MAX_BODY_BYTES: z.coerce.number().int().min(1_024).max(256 * 1_048_576).default(16 * 1_048_576),
+    VIGIE_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1_024).max(1_024 * 1_048_576).default(64 * 1_048_576),
+    VIGIE_OUTBOUND_ALLOWED_HOSTS: list
+      .refine((items) => items.every((item) => /^(\*\.)?[A-Za-z0-9.-]+$/.test(item)), 'must be a comma-separated list of host names (or *.domain)')
+      .default([]),
+    VIGIE_OUTBOUND_PRIVATE_NETWORKS: list
+      .refine((items) => items.every((item) => parseNetwork(item) !== undefined), 'must be a comma-separated list of CIDR networks')
+      .default([]),
+    VIGIE_PATHS_CASE_INSENSITIVE: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
     VIGIE_METRICS_NETWORKS: list
       .refine((items) => items.every((item) => parseNetwork(item) !== undefined), 'must be a comma-separated list of CIDR networks')
       .default([]),
@@ -137,6 +155,9 @@ export const configSchema = z
   .superRefine((value, ctx) => {
     if (value.VIGIE_DELIVERY_ALERT_WEBHOOKS.length > 0 && !value.VIGIE_DELIVERY_ALERT_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['VIGIE_DELIVERY_ALERT_WEBHOOK_SECRET'], message: 'is required when VIGIE_DELIVERY_ALERT_WEBHOOKS is set (bodies are signed)' });
+    }
+    if (value.VIGIE_PLAYBOOK_ALERT_WEBHOOKS.length > 0 && !value.VIGIE_PLAYBOOK_ALERT_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['VIGIE_PLAYBOOK_ALERT_WEBHOOK_SECRET'], message: 'is required when VIGIE_PLAYBOOK_ALERT_WEBHOOKS is set (bodies are signed)' });
     }
     if (value.VIGIE_EXPOSURE_WEBHOOKS.length > 0 && !value.VIGIE_EXPOSURE_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['VIGIE_EXPOSURE_WEBHOOK_SECRET'], message: 'is required when VIGIE_EXPOSURE_WEBHOOKS is set (bodies are signed)' });
@@ -180,8 +201,16 @@ export const configSchema = z
       emailBounceSeconds: value.VIGIE_DELIVERY_EMAIL_BOUNCE_SECONDS,
       // Accepted SMS with no receipt for this long are counted "silent" per carrier (views, resend default).
       silentAfterSeconds: value.VIGIE_DELIVERY_SILENT_AFTER_SECONDS,
+      numberingPlanFile: value.VIGIE_NUMBERING_PLAN,
     },
     // Drafts (issue 7): an organisation's own templates laid over templates/, and the SMS length warning.
+    // Playbooks (issue 19): an organisation's own over the bundled ones, and where overdue tasks are announced.
+    playbooks: {
+      dir: value.VIGIE_PLAYBOOKS_DIR,
+      alertWebhooks: value.VIGIE_PLAYBOOK_ALERT_WEBHOOKS,
+      alertWebhookSecret: value.VIGIE_PLAYBOOK_ALERT_WEBHOOK_SECRET,
+      checkSeconds: value.VIGIE_PLAYBOOK_CHECK_SECONDS,
+    },
     notices: { templatesDir: value.VIGIE_TEMPLATES_DIR, smsMaxSegments: value.VIGIE_SMS_MAX_SEGMENTS, noticeUrl: value.VIGIE_NOTICE_URL },
     // Declared data categories → the register's: the bundled map with the organisation's entries over it.
     categoryMap: buildCategoryMap(value.VIGIE_CATEGORY_MAP ? (parseCategoryMapSetting(value.VIGIE_CATEGORY_MAP) as { entries: Record<string, string[]> }).entries : {}),
@@ -237,7 +266,15 @@ export const configSchema = z
       bypassTtlSeconds: value.VIGIE_MAINTENANCE_BYPASS_TTL,
       bypassNetworks: value.VIGIE_MAINTENANCE_BYPASS_NETWORKS,
       exemptPaths: value.VIGIE_MAINTENANCE_EXEMPT_PATHS,
+      // The network bypass believes X-Forwarded-For only from these proxies (the socket's peer otherwise).
+      trustedProxies: value.VIGIE_TRUSTED_PROXIES,
+      // The origin's routes ignore case: windows and the access log read lower-cased paths.
+      caseInsensitivePaths: value.VIGIE_PATHS_CASE_INSENSITIVE === 'true',
     },
+    // Where Vigie's own requests may go (alert webhooks, the contact directory): src/http/outbound.ts.
+    outbound: { allowedHosts: value.VIGIE_OUTBOUND_ALLOWED_HOSTS, privateNetworks: value.VIGIE_OUTBOUND_PRIVATE_NETWORKS },
+    // Request bodies on Vigie's own routes: answered 413 past these, before anything reads them.
+    limits: { bodyBytes: value.VIGIE_MAX_BODY_BYTES, uploadBytes: value.VIGIE_MAX_UPLOAD_BYTES },
     // Who reads /_vigie/metrics without a token: scrapers on these networks (the connection's own address).
     metrics: { networks: value.VIGIE_METRICS_NETWORKS },
     // The organisation and its DPO as the breach register and the CNIL form name them; the regimes whose

@@ -8,8 +8,9 @@ import type { Logger } from './logger.js';
 import type { Notifications } from './db/notifications.js';
 import type { MaintenanceHolder } from './maintenance/holder.js';
 import type { TemplateFiles } from './notices/template-set.js';
-import type { ConsoleAssetStore } from './console/assets.js';
-import type { MetricsScraper } from './telemetry/get-metrics.js';
+import type { ConsoleAssetStore } from './console/asset-store.js';
+import type { MetricsScraper } from './telemetry/metrics-scraper.js';
+import type { PlaybookFiles } from './playbooks/playbook-files.js';
 
 /**
  * What the app is built from (docs/architecture.md, convention 3). Entries build the real ones; tests build theirs.
@@ -36,4 +37,6 @@ export interface AppDeps {
   consoleAssets?: ConsoleAssetStore;
   /** The Prometheus text of the metrics (the Node entry's SDK); `/_vigie/metrics` says so when absent. */
   metrics?: MetricsScraper;
+  /** An organisation's own playbooks (VIGIE_PLAYBOOKS_DIR, read by the Node entry and the CLI), over the bundled ones. */
+  playbooks?: PlaybookFiles;
 }

@@ -90,7 +90,7 @@ export function accessLogMiddleware(options: AccessLogMiddlewareOptions): Middle
         requestId,
         traceId: traceIdOf(c.req.header('traceparent')),
         method: c.req.method,
-        route: pathOf(c.req.url),
+        route: accessLog.normalizePath(pathOf(c.req.url)),
         status: c.res.status,
         cacheStatus: readCacheStatus(get),
         clientAddress: clientAddress(c),

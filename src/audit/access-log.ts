@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { normalizePath } from '../http/normalize-path.js';
 import type { RelationDeclarations } from '../exposure/relation-header.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { memoize, type AuditCrypto } from './audit-crypto.js';
@@ -21,6 +22,8 @@ export interface AccessLog {
   relations?: RelationDeclarations | undefined;
   /** Declared categories the category map does not know: counted and logged where they enter. */
   categories: CategoryWatch;
+  /** The path as the origin resolves it (normalizePath with VIGIE_PATHS_CASE_INSENSITIVE): what maintenance checks and `route` records. */
+  normalizePath(rawPath: string): string;
 }
 
 /** The relations declared on a response, stored before its record is written (undefined: nothing to wait for). */
@@ -38,6 +41,7 @@ export function createAccessLog(config: Config, writer: AccessLogWriter, crypto:
     allRequests: config.audit.allRequests,
     relations,
     categories: watchDeclaredCategories(config.categoryMap, logger),
+    normalizePath: (rawPath) => normalizePath(rawPath, config.maintenance.caseInsensitivePaths),
   };
 }
 

@@ -1,4 +1,5 @@
 import { ConfigError, parseConfig } from '../config.js';
+import { withNumberingPlan } from '../entry/numbering-plan.js';
 import { auditCommand } from './audit-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { serveCommand } from './serve-command.js';
@@ -9,6 +10,7 @@ import { exposureCommand } from './exposure-command.js';
 import { relationsCommand } from './relations-command.js';
 import { draftCommand } from './draft-command.js';
 import { breachCommand } from './breach-command.js';
+import { playbookCommand } from './playbook-command.js';
 
 export interface Command {
   summary: string;
@@ -26,6 +28,7 @@ const commands: Record<string, Command> = {
   exposure: exposureCommand,
   draft: draftCommand,
   breach: breachCommand,
+  playbook: playbookCommand,
 };
 
 function usage(): string {
@@ -59,7 +62,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export const loadConfig = (env: NodeJS.ProcessEnv) => parseConfig(env);
+export const loadConfig = (env: NodeJS.ProcessEnv) => withNumberingPlan(parseConfig(env));
 
 const isEntry = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isEntry || process.argv[1]?.endsWith('/bin/vigie.js') || process.argv[1]?.endsWith('/bin/vigie')) {

@@ -1,17 +1,9 @@
 import type { Hono } from 'hono';
 import { assetNames, assetTypes } from './assets.generated.js';
 import type { ConsoleEnv } from './page.js';
+import type { AssetEncoding } from './asset-store.js';
 
-export type AssetEncoding = 'br' | 'gzip' | 'identity';
-
-/**
- * Where the built assets are (scripts/bundle-console-assets.mjs): the Node entry reads dist/console-assets and
- * its precompressed copies; the Workers entry reads wrangler's [assets] binding (Cloudflare compresses on the
- * way out). `accepted` lists what the client takes, best first; the store answers with one it has.
- */
-export interface ConsoleAssetStore {
-  read(name: string, accepted: AssetEncoding[]): Promise<{ body: BodyInit; encoding: AssetEncoding } | undefined>;
-}
+export type { AssetEncoding, ConsoleAssetStore } from './asset-store.js';
 
 /** The URL of an asset by its logical name ("dsfr.css"), content-hashed. */
 export function assetUrl(consoleBase: string, logical: string): string {

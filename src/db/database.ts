@@ -17,6 +17,7 @@ import type { BreachAssessmentTable, BreachDecisionTable, BreachEventTable, Brea
 import type { BreachPersonEventTable, BreachPersonTable } from './tables/breach-person.js';
 import type { NoticeDraftTable, NoticeDraftVersionTable } from './tables/notice-draft.js';
 import type { ConsoleLoginLinkTable, ConsoleSessionTable } from './tables/console-session.js';
+import type { PlaybookRunTable, PlaybookTaskEventTable, PlaybookTaskTable } from './tables/playbook.js';
 
 /** One type file per table, combined here (docs/architecture.md, convention 8). */
 export interface Database {
@@ -51,6 +52,9 @@ export interface Database {
   notice_draft_version: NoticeDraftVersionTable;
   console_session: ConsoleSessionTable;
   console_login_link: ConsoleLoginLinkTable;
+  playbook_run: PlaybookRunTable;
+  playbook_task: PlaybookTaskTable;
+  playbook_task_event: PlaybookTaskEventTable;
 }
 
 export type Db = Kysely<Database>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UnavailableError } from '../http/errors.js';
+import { createOutboundFetch, OutboundRefused, type OutboundPolicy } from '../http/outbound.js';
 import type { DeliveryPorts, Person } from './ports.js';
 
 /**
@@ -25,10 +26,12 @@ export interface HttpContactDirectoryOptions {
   token?: string | undefined;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** Where the directory may be (VIGIE_OUTBOUND_*): checked before the request and each redirect. */
+  outbound?: OutboundPolicy | undefined;
 }
 
 export function createHttpContactDirectory(options: HttpContactDirectoryOptions): DeliveryPorts['findContacts'] {
-  const send = options.fetch ?? fetch;
+  const send = options.outbound ? createOutboundFetch(options.outbound, options.fetch ?? fetch) : (options.fetch ?? fetch);
   const timeoutMs = options.timeoutMs ?? 10_000;
   return async function findContacts(breachId, ids) {
     const found = new Map<string, Omit<Person, 'id'>>();
@@ -41,7 +44,8 @@ export function createHttpContactDirectory(options: HttpContactDirectoryOptions)
         body: JSON.stringify({ breachId, ids }),
         signal: AbortSignal.timeout(timeoutMs),
       });
-    } catch {
+    } catch (error) {
+      if (error instanceof OutboundRefused) throw new UnavailableError(`The contact directory (VIGIE_CONTACTS_URL) is refused: ${error.message}`);
       throw new UnavailableError('The contact directory (VIGIE_CONTACTS_URL) did not answer');
     }
     // Never the body in an error: it would hold addresses.

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import type { Logger } from '../logger.js';
+import type { OutboundPolicy } from '../http/outbound.js';
 import type { DeliveryPorts } from './ports.js';
 
 /** Delivery settings, from config (`VIGIE_DELIVERY_*`, `VIGIE_SMTP_*`, `VIGIE_SMS_*`). */
@@ -23,6 +24,8 @@ export interface DeliverySettings {
   /** URLs that receive delivery alerts as JSON, signed with the secret (Vigie-Signature, as exposure alerts). */
   alertWebhooks: string[];
   alertWebhookSecret: string | undefined;
+  /** Where alert webhooks may go (VIGIE_OUTBOUND_*). */
+  outbound?: OutboundPolicy | undefined;
 }
 
 export const defaultDeliverySettings: DeliverySettings = {

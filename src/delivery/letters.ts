@@ -1,4 +1,5 @@
-import { ValidationError } from '../http/errors.js';
+import { ConflictError, ValidationError } from '../http/errors.js';
+import { drillCampaigns } from './exercise-guard.js';
 import { getCampaign } from './campaigns.js';
 import type { Actor, DeliveryContext } from './context.js';
 import { recordAction } from './record-action.js';
@@ -23,6 +24,8 @@ export async function exportLetters(ctx: DeliveryContext, actor: Actor, campaign
   if (!reason?.trim()) throw new ValidationError([{ path: 'body.reason', message: 'is required (why)' }]);
   const campaign = await getCampaign(ctx.db, campaignId);
   if (campaign.channel !== 'letter') throw new ValidationError([{ path: 'campaignId', message: 'is not a letter campaign' }]);
+  // Exporting hands letters to the print house: a drill's never are (src/delivery/exercise-guard.ts).
+  if ((await drillCampaigns(ctx.db, [campaignId])).size > 0) throw new ConflictError('This campaign belongs to a drill: its letters are not handed to a print house');
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (trx) => {
     const letters = await trx

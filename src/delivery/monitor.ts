@@ -148,6 +148,7 @@ async function announce(ctx: DeliveryContext, breachId: string, alert: DeliveryA
     logger: ctx.logger,
     now: () => ctx.clock.now(),
     label: 'delivery alert',
+    outbound: ctx.settings.outbound,
     ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
   }).send({ type: 'delivery.alert', breachId, ...alert });
 }

@@ -3,6 +3,7 @@ import { createCampaign, getCampaign, type CreatedCampaign } from './campaigns.j
 import type { Actor, DeliveryContext } from './context.js';
 import { channelRules } from './channels.js';
 import type { DeliveryChannel } from './ports.js';
+import type { DeliveryCampaign } from '../db/tables/delivery-campaign.js';
 
 export const resendStates = ['failed', 'unknown', 'silent'] as const;
 
@@ -20,14 +21,16 @@ export interface ResendInput {
   carrier?: string | null;
   segment?: string | null;
   reason: string;
+  /** The number of people the operator was shown and confirmed: refused if the selection no longer has it. */
+  expectedCount?: number | undefined;
 }
 
 /**
- * A new campaign for the failed, unknown or silent subset of another, on the same or another channel. It is a
- * campaign of its own (unique per person again), so a person is never sent the resend twice, and the
- * original keeps its record of what happened.
+ * The people a resend would go to: the failed, unknown or silent messages of the campaign (optionally one
+ * carrier or segment). Shared by the resend itself and by whoever shows the count before confirming it (the
+ * console), so that the number confirmed is the number selected.
  */
-export async function resendCampaign(ctx: DeliveryContext, actor: Actor, campaignId: string, input: ResendInput): Promise<CreatedCampaign> {
+export async function resendSelection(ctx: DeliveryContext, campaignId: string, input: Omit<ResendInput, 'reason'>): Promise<{ original: DeliveryCampaign; personIds: string[] }> {
   if (!input.states?.length) throw new ValidationError([{ path: 'body.states', message: 'name at least one of failed, unknown, silent' }]);
   const original = await getCampaign(ctx.db, campaignId);
   const silent = input.states.includes('silent');
@@ -47,8 +50,22 @@ export async function resendCampaign(ctx: DeliveryContext, actor: Actor, campaig
     ]));
   if (input.carrier) query = query.where('carrier', '=', input.carrier);
   if (input.segment) query = query.where('segment', '=', input.segment);
-  const ids = (await query.orderBy('person_id').execute()).map((row) => row.person_id);
+  const personIds = (await query.orderBy('person_id').execute()).map((row) => row.person_id);
+  return { original, personIds };
+}
+
+/**
+ * A new campaign for the failed, unknown or silent subset of another, on the same or another channel. It is a
+ * campaign of its own (unique per person again), so a person is never sent the resend twice, and the
+ * original keeps its record of what happened. With `expectedCount` (the count a person confirmed), a
+ * selection that has changed since is refused rather than sent to people nobody counted.
+ */
+export async function resendCampaign(ctx: DeliveryContext, actor: Actor, campaignId: string, input: ResendInput): Promise<CreatedCampaign> {
+  const { original, personIds: ids } = await resendSelection(ctx, campaignId, input);
   if (ids.length === 0) throw new ConflictError('No message of this campaign matches: nothing to resend');
+  if (input.expectedCount !== undefined && input.expectedCount !== ids.length) {
+    throw new ValidationError([{ path: 'body.expectedCount', message: `the selection changed: ${ids.length} people now, not ${input.expectedCount}` }]);
+  }
   const people = [];
   for (let i = 0; i < ids.length; i += 5_000) people.push(...(await ctx.ports.getPeople(original.breach_id, ids.slice(i, i + 5_000))));
   return createCampaign(ctx, actor, {

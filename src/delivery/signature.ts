@@ -26,13 +26,49 @@ function sameHex(a: string, b: string): boolean {
   return diff === 0;
 }
 
-/** True when the header carries a valid signature of this exact body, made within the tolerance of `now`. */
-export async function verifySignature(secret: string, body: string, header: string | undefined, now: Date): Promise<boolean> {
-  if (!header) return false;
+/** Why a webhook was refused, or 'ok'. The reasons are counted apart (metrics), never told apart to the sender. */
+export type SignatureVerdict = 'ok' | 'missing' | 'malformed' | 'stale' | 'wrong' | 'replayed';
+
+/** The verdict on a header for this exact body, made within the tolerance of `now`. */
+export async function checkSignature(secret: string, body: string, header: string | undefined, now: Date): Promise<SignatureVerdict> {
+  if (!header) return 'missing';
   const parts = Object.fromEntries(header.split(',').map((part) => part.trim().split('=', 2) as [string, string]));
   const t = Number(parts.t);
   const given = parts.v1;
-  if (!Number.isInteger(t) || !given || !/^[0-9a-f]{64}$/.test(given)) return false;
-  if (Math.abs(now.getTime() / 1000 - t) > toleranceSeconds) return false;
-  return sameHex(await hmacHex(secret, `${t}.${body}`), given);
+  if (!Number.isInteger(t) || !given || !/^[0-9a-f]{64}$/.test(given)) return 'malformed';
+  if (Math.abs(now.getTime() / 1000 - t) > toleranceSeconds) return 'stale';
+  return sameHex(await hmacHex(secret, `${t}.${body}`), given) ? 'ok' : 'wrong';
+}
+
+/** True when the header carries a valid signature of this exact body, made within the tolerance of `now`. */
+export async function verifySignature(secret: string, body: string, header: string | undefined, now: Date): Promise<boolean> {
+  return (await checkSignature(secret, body, header, now)) === 'ok';
+}
+
+/**
+ * Signatures already accepted, for as long as they could still pass the timestamp check: the same signed
+ * request sent again (a replay by whoever saw it pass) is refused. Per process: another instance would apply
+ * it again, which changes nothing (reports are idempotent), so this is about counting the attempt.
+ */
+export function createReplayGuard(windowMs = (toleranceSeconds + 60) * 1000, limit = 100_000) {
+  const seen = new Map<string, number>();
+  return {
+    /** True the first time a signature is offered within the window; false for a replay. */
+    accept(signature: string, nowMs: number): boolean {
+      if (seen.size >= limit || seen.size % 1024 === 0) for (const [key, until] of seen) if (until <= nowMs) seen.delete(key);
+      const until = seen.get(signature);
+      if (until !== undefined && until > nowMs) return false;
+      if (seen.size >= limit) seen.delete(seen.keys().next().value as string);
+      seen.set(signature, nowMs + windowMs);
+      return true;
+    },
+  };
+}
+
+/** Webhooks refused since the process started, by kind ("receipts", "bounces") and verdict: the metrics read it. */
+export const refusedSignatures: Record<string, number> = {};
+
+export function countRefusal(kind: string, verdict: Exclude<SignatureVerdict, 'ok'>): void {
+  const key = `${kind}|${verdict}`;
+  refusedSignatures[key] = (refusedSignatures[key] ?? 0) + 1;
 }

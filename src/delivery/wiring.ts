@@ -16,6 +16,7 @@ export function deliverySettings(config: Config): DeliverySettings {
     receiptSecret: delivery.receiptSecret,
     alertWebhooks: delivery.alertWebhooks,
     alertWebhookSecret: delivery.alertWebhookSecret,
+    outbound: config.outbound,
   };
 }
 

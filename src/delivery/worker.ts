@@ -1,4 +1,5 @@
 import type { DeliveryContext } from './context.js';
+import { holdDrillMessages } from './exercise-guard.js';
 import { monitorCampaigns } from './monitor.js';
 import { claimMessages, completeFinishedCampaigns, recordOutcomes, recoverExpiredLeases, type Outcome } from './queue.js';
 import { returnTokens, takeTokens } from './rate-limit.js';
@@ -27,8 +28,10 @@ export async function runRound(ctx: DeliveryContext, transport: Transport, batch
   const claimed = await claimMessages(ctx.db, transport.provider, tokens, now, ctx.settings.leaseMs);
   await returnTokens(ctx.db, transport.provider, tokens - claimed.length, transport.ratePerSecond);
   if (claimed.length === 0) return 0;
+  // A drill's messages never reach a transport (src/delivery/exercise-guard.ts).
+  const send = await holdDrillMessages(ctx.db, claimed, now);
   const outcomes: Outcome[] = await mapWithConcurrency(
-    claimed,
+    send,
     concurrency,
     async (message) => {
       let outcome: SendOutcome;

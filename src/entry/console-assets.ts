@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { AssetEncoding, ConsoleAssetStore } from '../console/assets.js';
+import type { AssetEncoding, ConsoleAssetStore } from '../console/asset-store.js';
 
 // src/entry/ (tsx) and dist/entry/ (built) both sit two levels under the package root.
 const directory = new URL('../../dist/console-assets/', import.meta.url);

@@ -42,7 +42,7 @@ export function createDeliveryPorts(input: DeliveryPortsInput): DeliveryPorts {
   };
   const deps = { db: input.db, clock: input.clock, config: input.config, noticeTemplates: input.noticeTemplates };
   const directory = input.config.delivery.contacts;
-  const fromDirectory = directory.url ? createHttpContactDirectory({ url: directory.url, token: directory.token, ...(input.fetch ? { fetch: input.fetch } : {}) }) : undefined;
+  const fromDirectory = directory.url ? createHttpContactDirectory({ url: directory.url, token: directory.token, outbound: input.config.outbound, ...(input.fetch ? { fetch: input.fetch } : {}) }) : undefined;
   const findContacts = input.overrides?.findContacts ?? fromDirectory ?? (async () => {
     throw new UnavailableError('No contact directory is configured for delivery (set VIGIE_CONTACTS_URL; the register keeps identifiers only)');
   });

@@ -1,7 +1,7 @@
 import { metrics, type Meter } from '@opentelemetry/api';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import type { MetricsScraper } from '../telemetry/get-metrics.js';
+import type { MetricsScraper } from '../telemetry/metrics-scraper.js';
 
 export interface NodeMetrics {
   meter: Meter;

@@ -106,7 +106,16 @@ export function createGatewayServer(
       ? (req, path) => {
           const state = maintenance.state;
           if (state.windows.length === 0) return false;
-          return decideMaintenance(state, { method: req.method ?? 'GET', path, now: clock.now().getTime(), clientIp: req.socket.remoteAddress }) !== undefined;
+          const forwardedFor = req.headers['x-forwarded-for'];
+          return (
+            decideMaintenance(state, {
+              method: req.method ?? 'GET',
+              path,
+              now: clock.now().getTime(),
+              clientIp: req.socket.remoteAddress,
+              forwardedFor: Array.isArray(forwardedFor) ? forwardedFor.join(', ') : forwardedFor,
+            }) !== undefined
+          );
         }
       : undefined,
   });

@@ -18,7 +18,7 @@ export interface NodeGatewayOptions {
   fallback: (req: IncomingMessage, res: ServerResponse) => void;
   /**
    * Called first on every proxied request: true when the request must go to the Hono app instead
-   * (the maintenance switch stops it there, or verifies its bypass). Pure and synchronous.
+   * (the maintenance switch stops it there, or verifies its bypass). Pure and synchronous; `path` is normalised.
    */
   beforeProxy?: (req: IncomingMessage, path: string) => boolean;
 }
@@ -39,6 +39,7 @@ export function createNodeGateway(options: NodeGatewayOptions): Server {
   const basePath = target.pathname.replace(/\/$/, '');
   const upstreamHost = target.host;
   const writer = accessLog.writer;
+  const adminPath = accessLog.normalizePath(adminPrefix);
 
   function answerProblem(res: ServerResponse, problem: Problem, headers: OutgoingHttpHeaders = {}): void {
     if (res.headersSent) {
@@ -52,8 +53,9 @@ export function createNodeGateway(options: NodeGatewayOptions): Server {
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const url = req.url ?? '/';
-    const path = pathOf(url);
-    if ((path.startsWith(adminPrefix) && (path.length === adminPrefix.length || path.charCodeAt(adminPrefix.length) === 47)) || beforeProxy?.(req, path)) {
+    // Normalised once (decoded, dot-segments resolved): the maintenance check and the record read the same path.
+    const path = accessLog.normalizePath(pathOf(url));
+    if ((path.startsWith(adminPath) && (path.length === adminPath.length || path.charCodeAt(adminPath.length) === 47)) || beforeProxy?.(req, path)) {
       fallback(req, res);
       return;
     }

@@ -17,6 +17,11 @@ import { startTelemetry } from './telemetry.js';
 import { startMetrics } from './metrics.js';
 import { registerMetrics } from '../telemetry/metrics.js';
 import { loadTemplateOverrides } from './load-templates.js';
+import { withNumberingPlan } from './numbering-plan.js';
+import { loadPlaybookOverrides } from './load-playbooks.js';
+import { startPlaybookCheck } from './playbook-check.js';
+import { lookup } from 'node:dns/promises';
+import { setOutboundResolver } from '../http/outbound.js';
 
 export interface RunningServer {
   port: number;
@@ -26,6 +31,9 @@ export interface RunningServer {
 /** `vigie serve`: open the database, apply migrations, serve until SIGTERM/SIGINT. */
 export async function startServer(baseConfig: Config, env: NodeJS.ProcessEnv): Promise<RunningServer> {
   const started = performance.now();
+  withNumberingPlan(baseConfig);
+  // Outbound destinations given by name are checked on the addresses they resolve to (src/http/outbound.ts).
+  setOutboundResolver(async (host) => (await lookup(host, { all: true })).map((entry) => entry.address));
   const telemetry = await startTelemetry(env);
   const nodeMetrics = startMetrics();
   const logger = createLogger(baseConfig.logLevel);
@@ -50,6 +58,7 @@ export async function startServer(baseConfig: Config, env: NodeJS.ProcessEnv): P
   let recordCommit: ((seconds: number) => void) | undefined;
   const audit = await startNodeAccessLog(config, db, engine, systemClock, logger, (seconds) => recordCommit?.(seconds));
   const noticeTemplates = config.notices.templatesDir ? await loadTemplateOverrides(config.notices.templatesDir) : undefined;
+  const playbooks = config.playbooks.dir ? await loadPlaybookOverrides(config.playbooks.dir) : undefined;
   const detection = audit.detection;
   recordCommit = registerMetrics(nodeMetrics.meter, {
     audit: () => audit.accessLog.writer.stats(),
@@ -70,8 +79,10 @@ export async function startServer(baseConfig: Config, env: NodeJS.ProcessEnv): P
     noticeTemplates,
     delivery: deliveryDeps({ db, clock: systemClock, config, noticeTemplates }),
     consoleAssets: nodeConsoleAssets(),
+    ...(playbooks ? { playbooks } : {}),
   });
   const delivery = startDeliveryWorker(config, db, systemClock, logger);
+  const playbookCheck = startPlaybookCheck(config, db, systemClock, logger, playbooks);
   // Gateway mode (VIGIE_UPSTREAM): the raw node:http gateway in front, the Hono app behind it for /_vigie.
   const server: ServerType = await new Promise((resolve) => {
     if (config.upstream) {
@@ -97,6 +108,7 @@ export async function startServer(baseConfig: Config, env: NodeJS.ProcessEnv): P
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await maintenance.stop();
       await delivery?.stop();
+      await playbookCheck.stop();
       await audit.close();
       await notifications.close();
       await db.destroy();

@@ -9,7 +9,7 @@ import { createLogger } from '../logger.js';
 import { deliveryDeps } from './delivery-ports.js';
 import { createEdgeMaintenance, type EdgeMaintenance } from '../maintenance/edge-holder.js';
 import { maintenancePolicyFromConfig } from '../maintenance/holder.js';
-import type { ConsoleAssetStore } from '../console/assets.js';
+import type { ConsoleAssetStore } from '../console/asset-store.js';
 
 // One maintenance state per isolate, re-read in the background at most every second (no LISTEN here).
 let maintenance: EdgeMaintenance | undefined;

@@ -11,7 +11,7 @@ import { createWebhookSender, type WebhookSender } from '../http/signed-webhooks
 /** The exposure webhooks as configured (VIGIE_EXPOSURE_WEBHOOKS): live detection, the catch-up and `vigie exposure check` share them. */
 export function exposureWebhooks(deps: { config: Config; clock: Clock; logger: Logger }): WebhookSender {
   const { webhooks, webhookSecret } = deps.config.exposure;
-  return createWebhookSender({ urls: webhooks, secret: webhookSecret, logger: deps.logger, now: () => deps.clock.now() });
+  return createWebhookSender({ urls: webhooks, secret: webhookSecret, logger: deps.logger, now: () => deps.clock.now(), outbound: deps.config.outbound });
 }
 
 /** What a check after the fact does with an alert it opened: log it and tell the webhooks. */

@@ -30,7 +30,11 @@ export function proxyToUpstream(options: FetchGatewayOptions): MiddlewareHandler
   const clientAddress = options.clientAddress ?? defaultClientAddress;
   return async function proxyToUpstream(c, next) {
     const url = new URL(c.req.url);
-    if (url.pathname === adminPrefix || url.pathname.startsWith(`${adminPrefix}/`)) return next();
+    // Decided on the path the origin resolves (and the log records): a path that resolves under the prefix
+    // is Vigie's, never the origin's.
+    const path = accessLog.normalizePath(pathOf(c.req.url));
+    const adminPath = accessLog.normalizePath(adminPrefix);
+    if (path === adminPath || path.startsWith(`${adminPath}/`)) return next();
     const known = (c.get as (key: string) => unknown)('requestId');
     const requestId = typeof known === 'string' ? known : requestIdOf(c.req.header('x-request-id'));
     const incoming = c.req.raw.headers;
@@ -82,7 +86,7 @@ export function proxyToUpstream(options: FetchGatewayOptions): MiddlewareHandler
           requestId,
           traceId: traceIdOf(incoming.get('traceparent')),
           method: c.req.method,
-          route: pathOf(url.pathname),
+          route: path,
           status: answer.status,
           cacheStatus: readCacheStatus(get),
           clientAddress: client,

@@ -52,6 +52,12 @@ export class ConflictError extends DomainError {
   readonly title = 'Conflict';
 }
 
+export class PayloadTooLargeError extends DomainError {
+  readonly status = 413;
+  readonly slug = 'payload-too-large';
+  readonly title = 'Request body too large';
+}
+
 export class UnavailableError extends DomainError {
   readonly status = 503;
   readonly slug = 'unavailable';

@@ -1,5 +1,6 @@
 import { createRoute, z, type RouteConfig } from '@hono/zod-openapi';
 import { requireAccess, type Access } from '../auth/require-access.js';
+import { checkJsonBody } from './body-guard.js';
 
 export const problemSchema = z
   .object({
@@ -26,9 +27,16 @@ export function defineRoute<R extends Omit<RouteConfig, 'security' | 'middleware
   const { access, ...rest } = config;
   if (!access) throw new Error(`route ${config.method.toUpperCase()} ${config.path} has no access rule`);
   const isPublic = access === 'public';
+  // Routes that take JSON refuse malformed JSON, unknown top-level fields and unsafe strings, by path.
+  const jsonSchema = (rest.request?.body?.content as Record<string, { schema?: unknown }> | undefined)?.['application/json']?.schema as
+    | { shape?: Record<string, unknown> }
+    | undefined;
+  const middleware = jsonSchema
+    ? [requireAccess(access), checkJsonBody(jsonSchema.shape ? new Set(Object.keys(jsonSchema.shape)) : undefined)]
+    : [requireAccess(access)];
   return createRoute({
     ...rest,
-    middleware: [requireAccess(access)] as const,
+    middleware: middleware as never,
     security: isPublic ? [] : [{ bearer: [] }],
     'x-vigie-access': isPublic ? 'public' : { roles: [...access.roles] },
     responses: {

@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js';
+import { createOutboundFetch, OutboundRefused, type OutboundPolicy } from './outbound.js';
 
 export const signatureHeader = 'Vigie-Signature';
 
@@ -9,6 +10,38 @@ const toHex = (buffer: ArrayBuffer) => [...new Uint8Array(buffer)].map((b) => b.
 export async function signBody(secret: string, body: string): Promise<string> {
   const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   return `sha256=${toHex(await crypto.subtle.sign('HMAC', key, encoder.encode(body)))}`;
+}
+
+/**
+ * What a receiver of Vigie's alert webhooks checks (and the tests do): the HMAC of the exact body, a `sentAt`
+ * within `toleranceSeconds` of its own clock, and a signature not seen before (pass a set kept for at least
+ * the tolerance). Anything else is refused.
+ */
+export async function verifyWebhook(
+  secret: string,
+  body: string,
+  header: string | null | undefined,
+  now: Date,
+  options: { toleranceSeconds?: number; seen?: Set<string> } = {},
+): Promise<'ok' | 'missing' | 'malformed' | 'wrong' | 'stale' | 'replayed'> {
+  if (!header) return 'missing';
+  if (!/^sha256=[0-9a-f]{64}$/.test(header)) return 'malformed';
+  const expected = await signBody(secret, body);
+  let diff = expected.length ^ header.length;
+  for (let i = 0; i < Math.min(expected.length, header.length); i++) diff |= expected.charCodeAt(i) ^ header.charCodeAt(i);
+  if (diff !== 0) return 'wrong';
+  let sentAt: number;
+  try {
+    sentAt = Date.parse((JSON.parse(body) as { sentAt?: string }).sentAt ?? '');
+  } catch {
+    return 'malformed';
+  }
+  if (!Number.isFinite(sentAt) || Math.abs(now.getTime() - sentAt) > (options.toleranceSeconds ?? 300) * 1000) return 'stale';
+  if (options.seen) {
+    if (options.seen.has(header)) return 'replayed';
+    options.seen.add(header);
+  }
+  return 'ok';
 }
 
 /** Events not delivered after every retry, per kind ("exposure", "delivery alert"), since the process started (metrics). */
@@ -32,9 +65,11 @@ export function createWebhookSender(options: {
   retries?: number;
   /** What the log lines call these webhooks ("exposure", "delivery alert"). */
   label?: string;
+  /** Where webhooks may go (VIGIE_OUTBOUND_*): checked before each request and each redirect. */
+  outbound?: OutboundPolicy | undefined;
 }): WebhookSender {
   const label = options.label ?? 'exposure';
-  const doFetch = options.fetch ?? fetch;
+  const doFetch = options.outbound ? createOutboundFetch(options.outbound, options.fetch ?? fetch) : (options.fetch ?? fetch);
   const retries = options.retries ?? 3;
   return {
     async send(event) {
@@ -53,7 +88,11 @@ export function createWebhookSender(options: {
               });
               if (response.ok) return;
               options.logger.warn(`${label} webhook refused`, { webhook: index, status: response.status, attempt });
-            } catch {
+            } catch (error) {
+              if (error instanceof OutboundRefused) {
+                options.logger.warn(`${label} webhook refused by the outbound policy`, { webhook: index, reason: error.message });
+                break;
+              }
               options.logger.warn(`${label} webhook unreachable`, { webhook: index, attempt });
             }
             if (attempt < retries) await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));

@@ -1,4 +1,6 @@
+import { normalizePath } from '../http/normalize-path.js';
 import { networkContains, type Network } from './cidr.js';
+import { resolveClientAddress } from './client-address.js';
 import { scopeCovers, windowInForce, type ActiveWindow } from './window.js';
 
 /** Settings of the switch that do not change while an instance runs (from config). */
@@ -13,6 +15,10 @@ export interface MaintenancePolicy {
   bypassNetworks: readonly Network[];
   /** Retry-After when a window has neither an explicit value nor a planned end. */
   defaultRetryAfterSeconds: number;
+  /** The origin's routes ignore case (VIGIE_PATHS_CASE_INSENSITIVE): paths arrive lower-cased, scopes compare so. */
+  caseInsensitivePaths?: boolean;
+  /** Proxies whose X-Forwarded-For is believed for the network bypass (VIGIE_TRUSTED_PROXIES). */
+  trustedProxies?: readonly Network[];
 }
 
 /** What an instance knows: the windows that are or will be in force, and where that knowledge came from. */
@@ -27,13 +33,17 @@ export interface MaintenanceState {
 
 export interface MaintenanceRequest {
   method: string;
+  /** The normalised path (normalizePath, with the policy's case setting): the same one the access log records. */
   path: string;
   /** Epoch milliseconds. */
   now: number;
   staffRoles?: readonly string[];
   /** The windows a valid bypass cookie lets through (each window the request falls under must be one). */
   bypassWindows?: readonly string[];
+  /** The connection's peer address. */
   clientIp?: string;
+  /** The request's X-Forwarded-For, believed only when the peer is a trusted proxy. */
+  forwardedFor?: string;
 }
 
 /** A request that maintenance stops: answer 503 with these details (see respond.ts). */
@@ -52,22 +62,24 @@ const readMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * The per-request check: pure, synchronous, no I/O. Returns undefined to let the request pass, or the
- * 503 to answer. With no windows (the normal case) it returns at once.
+ * 503 to answer. With no windows (the normal case) it returns at once. The path must already be
+ * normalised (normalizePath): it is decoded once per request, by the caller, so that the access log
+ * records the very path that was checked.
  */
 export function decideMaintenance(state: MaintenanceState, request: MaintenanceRequest): MaintenanceDecision | undefined {
   const { windows, policy } = state;
   if (windows.length === 0) return undefined;
-  const { now } = request;
-  const path = canonicalPath(request.path);
-  // Some services behind decode %2F before routing, others do not: a window stops both readings (fail closed).
-  const slashPath = /%2f/i.test(request.path) ? canonicalPath(request.path.replace(/%2f/gi, '/')) : undefined;
-  const admin = policy.adminPrefix;
+  const { now, path } = request;
+  const lower = policy.caseInsensitivePaths === true;
+  const admin = lower ? policy.adminPrefix.toLowerCase() : policy.adminPrefix;
   if (path.startsWith(admin) && (path.length === admin.length || path.charCodeAt(admin.length) === 47)) return undefined;
-  if (policy.exemptPaths.includes(path)) return undefined;
+  if (lower ? policy.exemptPaths.some((exempt) => exempt.toLowerCase() === path) : policy.exemptPaths.includes(path)) return undefined;
   const isRead = readMethods.has(request.method.toUpperCase());
   let matched: ActiveWindow[] | undefined;
   for (const window of windows) {
-    if (!windowInForce(window, now) || !(scopeCovers(window.scope, path) || (slashPath !== undefined && scopeCovers(window.scope, slashPath)))) continue;
+    if (!windowInForce(window, now)) continue;
+    const scope = lower && window.scope.kind === 'prefix' ? { kind: 'prefix' as const, prefix: window.scope.prefix.toLowerCase() } : window.scope;
+    if (!scopeCovers(scope, path)) continue;
     if (window.readOnly && isRead) continue;
     (matched ??= []).push(window);
   }
@@ -75,35 +87,15 @@ export function decideMaintenance(state: MaintenanceState, request: MaintenanceR
   if (request.staffRoles?.some((role) => policy.bypassRoles.includes(role))) return undefined;
   const bypass = request.bypassWindows;
   if (bypass && matched.every((window) => bypass.includes(window.id))) return undefined;
-  const ip = request.clientIp;
-  if (ip && policy.bypassNetworks.some((network) => networkContains(network, ip))) return undefined;
+  if (policy.bypassNetworks.length > 0) {
+    const ip = resolveClientAddress(request.clientIp, request.forwardedFor, policy.trustedProxies ?? []);
+    if (ip && policy.bypassNetworks.some((network) => networkContains(network, ip))) return undefined;
+  }
   return describe(matched, now, policy);
 }
 
-/**
- * The path as the service behind will most likely resolve it: percent-decoded (but not %2F, which
- * decideMaintenance also tries decoded), repeated slashes collapsed, dot-segments resolved. Otherwise `/d%65clarations` or `//declarations` would slip past a
- * `/declarations` window. Plain paths (nearly all) are returned as they are.
- */
-export function canonicalPath(path: string): string {
-  if (!/%|\/\/|\/\.|\\/.test(path)) return path;
-  let decoded = path.replace(/\\/g, '/');
-  try {
-    decoded = decoded.replace(/(%[0-9A-Fa-f]{2})+/g, (run) => {
-      const text = decodeURIComponent(run);
-      return text.includes('/') ? run : text;
-    });
-  } catch {
-    // Malformed escapes: match on the raw path.
-  }
-  const out: string[] = [];
-  for (const segment of decoded.split('/')) {
-    if (segment === '' || segment === '.') continue;
-    if (segment === '..') out.pop();
-    else out.push(segment);
-  }
-  return `/${out.join('/')}${decoded.endsWith('/') && out.length > 0 ? '/' : ''}`;
-}
+/** @deprecated normalizePath (src/http/normalize-path.ts), kept for middleware users of 0.1. */
+export const canonicalPath = (path: string): string => normalizePath(path);
 
 function describe(matched: ActiveWindow[], now: number, policy: MaintenancePolicy): MaintenanceDecision {
   // The request passes again only when every window that stops it has ended: the latest end wins.

@@ -1,6 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { StaffTokenVerifier } from '../auth/verify-staff-token.js';
 import type { Clock } from '../clock.js';
+import { pathOf } from '../audit/declarations.js';
+import { normalizePath } from '../http/normalize-path.js';
 import { readBypassCookie, verifyBypassCookie } from './bypass-cookie.js';
 import { decideMaintenance, type MaintenanceState } from './decide.js';
 import { renderMaintenanceResponse } from './respond.js';
@@ -17,8 +19,9 @@ export interface MaintenanceGateOptions {
   bypassKey?: string | undefined;
   bypassTtlSeconds?: number;
   /**
-   * The client's address, for the network allowlist. Default: the socket's peer address under
-   * @hono/node-server. Behind a proxy, pass a function that reads the header your proxy sets.
+   * The connection's peer address, for the network allowlist. Default: the socket's peer address under
+   * @hono/node-server. Behind proxies, list them in VIGIE_TRUSTED_PROXIES (the policy's trustedProxies):
+   * their X-Forwarded-For is then read, and nobody else's.
    */
   clientIp?: (c: Context) => string | undefined;
 }
@@ -34,6 +37,7 @@ export function socketAddress(c: Context): string | undefined {
 /** What the switch needs of a request, whatever carries it (a Hono context, a bare Request). */
 export interface GateRequest {
   method: string;
+  /** The raw path as received (not yet decoded): the check normalises it once. */
   path: string;
   header(name: string): string | undefined;
   clientIp: string | undefined;
@@ -50,7 +54,13 @@ export function createMaintenanceCheck(options: Omit<MaintenanceGateOptions, 'cl
   if (!holder || !clock || !timeZone) throw new Error('maintenance: holder, clock and timeZone are required');
   const bypassTtlSeconds = options.bypassTtlSeconds ?? 3600;
   return async function maintenanceResponse(req: GateRequest, state: MaintenanceState): Promise<Response | undefined> {
-    const request = { method: req.method, path: req.path, now: clock.now().getTime(), clientIp: req.clientIp };
+    const request = {
+      method: req.method,
+      path: normalizePath(req.path, state.policy.caseInsensitivePaths),
+      now: clock.now().getTime(),
+      clientIp: req.clientIp,
+      forwardedFor: req.header('x-forwarded-for'),
+    };
     let decision = decideMaintenance(state, request);
     if (!decision) return undefined;
     const staffRoles = await rolesFromToken(req.header('authorization'), staffTokenVerifier);
@@ -88,7 +98,7 @@ export function maintenanceGate(options: MaintenanceGateOptions): MiddlewareHand
   async function gate(c: Context, next: () => Promise<void>, state: MaintenanceState) {
     const requestId = (c.get as (key: string) => unknown)('requestId');
     const stopped = await check(
-      { method: c.req.method, path: c.req.path, header: (name) => c.req.header(name), clientIp: clientIp(c), requestId: typeof requestId === 'string' ? requestId : undefined },
+      { method: c.req.method, path: pathOf(c.req.url), header: (name) => c.req.header(name), clientIp: clientIp(c), requestId: typeof requestId === 'string' ? requestId : undefined },
       state,
     );
     return stopped ?? next();

@@ -38,6 +38,8 @@ export function maintenancePolicyFromConfig(config: Pick<Config, 'adminPrefix' |
     bypassRoles: ['sre', 'admin'],
     bypassNetworks: config.maintenance.bypassNetworks.map((text) => parseNetwork(text)).filter((n): n is Network => !!n),
     defaultRetryAfterSeconds: config.maintenance.defaultRetryAfterSeconds,
+    caseInsensitivePaths: config.maintenance.caseInsensitivePaths,
+    trustedProxies: config.maintenance.trustedProxies.map((text) => parseNetwork(text)).filter((n): n is Network => !!n),
   };
 }
 

@@ -2,11 +2,8 @@ import type { Hono } from 'hono';
 import { requireAccess } from '../auth/require-access.js';
 import type { AppEnv } from '../http/context.js';
 import { parseNetwork, networkContains } from '../maintenance/cidr.js';
+import type { MetricsScraper } from './metrics-scraper.js';
 
-/** The Prometheus text of the metrics (docs/metrics.md), from the entry that installed the SDK. */
-export interface MetricsScraper {
-  scrape(): Promise<string>;
-}
 
 const clientIpOf = (env: unknown) => (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
 

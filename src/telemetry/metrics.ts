@@ -4,6 +4,7 @@ import type { AccessLogWriterStats } from '../audit/writer.js';
 import type { Db } from '../db/database.js';
 import type { ActiveWindow } from '../maintenance/window.js';
 import { webhookFailures } from '../http/signed-webhooks.js';
+import { refusedSignatures } from '../delivery/signature.js';
 
 /**
  * Vigie's metrics (docs/metrics.md), on the OpenTelemetry API: the Node entry installs the SDK and serves them
@@ -65,6 +66,12 @@ export function registerMetrics(meter: Meter, sources: MetricSources): VigieInst
   }
   counter('vigie.webhook.failures', '{event}', 'Webhook events not delivered after every retry, per kind', (r) => {
     for (const [kind, count] of Object.entries(webhookFailures)) r.observe(count, { 'vigie.webhook.kind': kind });
+  });
+  counter('vigie.webhook.signatures.refused', '{request}', 'Signed provider webhooks (receipts, bounces) refused, by kind and reason: missing, malformed, stale, wrong, replayed', (r) => {
+    for (const [key, count] of Object.entries(refusedSignatures)) {
+      const [kind, reason] = key.split('|');
+      r.observe(count, { 'vigie.webhook.kind': kind, 'vigie.webhook.refusal': reason });
+    }
   });
   if (sources.db) {
     const db = sources.db;

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ensurePartitionsAhead, listPartitions } from '../../src/audit/partitions.js';
+import { ensurePartitions, ensurePartitionsAhead, listPartitions } from '../../src/audit/partitions.js';
 import { pruneAccessLog } from '../../src/audit/prune.js';
 import { readAccessLog } from '../../src/audit/read-log.js';
 import { verifyAccessLog } from '../../src/audit/verify.js';
@@ -8,7 +8,7 @@ import { AccessLogWriter } from '../../src/audit/writer.js';
 import { manualClock } from '../../src/clock.js';
 import { createNodeAuditCrypto } from '../../src/entry/node-audit-crypto.js';
 import { silentLogger } from '../../src/logger.js';
-import { engines, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { engines, openSchema, openTestDatabase, testDatabaseUrl, type TestDatabase } from '../helpers/databases.js';
 import { sampleRecord } from './fixtures.js';
 
 const crypto = createNodeAuditCrypto('audit-key-for-tests-at-least-32-characters');
@@ -84,5 +84,27 @@ describe.each(engines())('the access log in daily partitions on %s', (engine) =>
     expect(days(await listPartitions(test.db, 'access_exposure'))).toEqual(['2026-12-02']);
     expect(await verifyAccessLog(test.db, crypto)).toMatchObject({ ok: true, batches: 1, rows: 1 });
     expect(await verifyAccessLog(test.db, crypto, { from: new Date('2026-12-02T00:00:00Z'), to: new Date('2026-12-03T00:00:00Z') })).toMatchObject({ ok: true, batches: 1 });
+  });
+});
+
+describe.skipIf(!testDatabaseUrl)('daily partitions made by several connections at once (PostgreSQL server only)', () => {
+  let test: TestDatabase;
+  beforeEach(async () => {
+    test = await openTestDatabase('postgresql');
+  });
+  afterEach(() => test.close());
+
+  it('lets many connections make the same day at once: one makes it, none fails', async () => {
+    // The server makes days ahead at start while its writer makes today's on demand: both at once, on
+    // separate connections (a failure here answered the first page of a fresh server 503).
+    const pool = await openSchema(test.schema!, 8);
+    try {
+      for (const day of ['2031-01-01', '2031-01-02', '2031-01-03']) {
+        const made = await Promise.all(Array.from({ length: 8 }, () => ensurePartitions(pool, 'audit_batch', [day])));
+        expect(made.reduce((a, b) => a + b, 0)).toBe(1);
+      }
+    } finally {
+      await pool.destroy();
+    }
   });
 });

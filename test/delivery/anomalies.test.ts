@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { findAnomalies, type Cell } from '../../src/delivery/anomalies.js';
-import { carrierOf, normalizePhone, reportedCarrier } from '../../src/delivery/carrier.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { builtInNumberingPlan, carrierOf, normalizePhone, numberingPlan, reportedCarrier, useNumberingPlan } from '../../src/delivery/carrier.js';
+import { parseConfig } from '../../src/config.js';
+import { withNumberingPlan } from '../../src/entry/numbering-plan.js';
+import { numberingFixtureFile } from './fixtures.js';
 import { anomalyRules } from '../../src/delivery/channels.js';
 import { describeAnomaly } from '../../src/delivery/monitor.js';
 import { backoffMs } from '../../src/delivery/queue.js';
@@ -78,7 +84,7 @@ describe('one anomaly, one alert, on the most specific slice that explains it', 
   });
 });
 
-describe('numbers and carriers (ARCEP numbering plan as a fallback)', () => {
+describe('numbers and carriers (a numbering plan as a fallback)', () => {
   it('normalises French numbers to E.164, overseas blocks to their own country code', () => {
     expect(normalizePhone('06 07 12 34 56')).toBe('+33607123456');
     expect(normalizePhone('+33 6 07 12 34 56')).toBe('+33607123456');
@@ -91,9 +97,30 @@ describe('numbers and carriers (ARCEP numbering plan as a fallback)', () => {
   it('names the block holder, by the longest prefix', () => {
     expect(carrierOf('+33607123456')).toBe('Orange');
     expect(carrierOf('+33601600000')).toBe('SFR');
-    expect(carrierOf('+33601630000')).not.toBe('SFR'); // 0601 63 was allocated to another operator in 2025
+    expect(carrierOf('+33601630000')).toBe('Another operator'); // a longer block inside SFR's
     expect(carrierOf('+262692123456')).toBe('Société réunionnaise du radiotéléphone');
     expect(carrierOf('+4915112345678')).toBeNull();
+  });
+
+  it('guesses no carrier with the built-in plan, which holds no block allocations, but still reads network codes', () => {
+    expect(carrierOf('+33607123456', builtInNumberingPlan)).toBeNull();
+    expect(normalizePhone('0692 12 34 56', builtInNumberingPlan)).toBe('+262692123456');
+    expect(reportedCarrier('20820', builtInNumberingPlan)).toBe('Bouygues Telecom');
+  });
+
+  it('loads VIGIE_NUMBERING_PLAN at start, and refuses a missing or malformed file naming the setting', () => {
+    const before = numberingPlan();
+    try {
+      useNumberingPlan(builtInNumberingPlan);
+      withNumberingPlan(parseConfig({ VIGIE_NUMBERING_PLAN: numberingFixtureFile }));
+      expect(carrierOf('+33650123456')).toBe('Bouygues Telecom');
+      const dir = mkdtempSync(join(tmpdir(), 'vigie-plan-'));
+      writeFileSync(join(dir, 'bad.json'), JSON.stringify({ ...builtInNumberingPlan, blocks: { '06x': 'FRTE' } }));
+      expect(() => withNumberingPlan(parseConfig({ VIGIE_NUMBERING_PLAN: join(dir, 'bad.json') }))).toThrow(/^VIGIE_NUMBERING_PLAN: blocks/);
+      expect(() => withNumberingPlan(parseConfig({ VIGIE_NUMBERING_PLAN: join(dir, 'none.json') }))).toThrow(/^VIGIE_NUMBERING_PLAN: no such file/);
+    } finally {
+      useNumberingPlan(before);
+    }
   });
 
   it("takes the provider's network as reported, mobile network codes by their operator's name", () => {

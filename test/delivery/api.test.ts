@@ -88,6 +88,9 @@ describe.each(engines())('delivery API and signed receipts on %s', (engine) => {
     const after = await messageStates();
     expect(after[0]).toMatchObject({ state: 'delivered', carrier: 'SFR' });
     expect(after.slice(1)).toEqual(before.slice(1));
+    // The same signed request again is a replay (409); the provider's own retry, signed afresh, changes nothing.
+    expect((await send(await signPayload(receiptSecret, good, clock.now()), good)).status).toBe(409);
+    clock.advance(1000);
     const again = await send(await signPayload(receiptSecret, good, clock.now()), good);
     expect(await again.json()).toEqual({ received: 1, changed: 0, ignored: 1, held: 0 });
   });

@@ -12,6 +12,8 @@ import { createSmsHttpTransport } from '../../src/delivery/sms-http.js';
 import { runRound } from '../../src/delivery/worker.js';
 import { personalRenderer } from '../../src/entry/delivery-ports.js';
 import { freePort } from '../helpers/processes.js';
+import { numberingPlanSchema, useNumberingPlan } from '../../src/delivery/carrier.js';
+import numberingFixture from './numbering-fixture.json' with { type: 'json' };
 import { testApp } from '../helpers/test-app.js';
 import { silentLogger } from '../../src/logger.js';
 
@@ -20,7 +22,14 @@ export const draftId = 'draft-1';
 export const receiptSecret = 'receipt-secret-for-tests-0123456789';
 export const actor = { subject: 'carole', roles: ['comms'] };
 
-/** Mobile blocks of four operators in ARCEP's numbering plan (src/delivery/data/fr-mobile-blocks.json), by name. */
+/**
+ * Delivery tests guess carriers from a small hand-written plan (numbering-fixture.json), as an organisation's
+ * VIGIE_NUMBERING_PLAN file would; processes the tests start get it through that variable.
+ */
+export const numberingFixtureFile = new URL('./numbering-fixture.json', import.meta.url).pathname;
+useNumberingPlan(numberingPlanSchema.parse(numberingFixture));
+
+/** Mobile blocks of four operators in the fixture plan, by name. */
 export const carrierPrefixes = { Orange: '+33607', SFR: '+33603', 'Bouygues Telecom': '+33650', 'Free mobile': '+33651' } as const;
 export type CarrierName = keyof typeof carrierPrefixes;
 

@@ -7,7 +7,7 @@ import { createSmsHttpTransport } from '../../src/delivery/sms-http.js';
 import { drain } from '../../src/delivery/worker.js';
 import { openTestDatabase, testDatabaseUrl, type TestDatabase } from '../helpers/databases.js';
 import { freePort, startProcess } from '../helpers/processes.js';
-import { actor, deliveryTestContext, draftId, fakePorts, makePeople, startSmsStandIn, type SmsStandIn } from './fixtures.js';
+import { actor, deliveryTestContext, draftId, fakePorts, makePeople, numberingFixtureFile, startSmsStandIn, type SmsStandIn } from './fixtures.js';
 
 const people = 3_000;
 
@@ -36,6 +36,7 @@ describe.skipIf(!testDatabaseUrl)('a worker process killed mid-campaign (Postgre
     const worker = startProcess('node', ['--import', 'tsx', 'src/cli/main.ts', 'campaign', 'work', '--batch-size', '100'], {
       DATABASE_URL: url.toString(),
       VIGIE_SMS_URL: stand.url,
+      VIGIE_NUMBERING_PLAN: numberingFixtureFile,
       VIGIE_SMS_RATE: '400',
       VIGIE_LOG_LEVEL: 'silent',
     });

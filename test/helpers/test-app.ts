@@ -12,7 +12,8 @@ import { silentLogger, type Logger } from '../../src/logger.js';
 export const testSecret = 'test-secret-that-is-at-least-32-characters-long';
 
 export function testConfig(env: Record<string, string> = {}): Config {
-  return parseConfig({ VIGIE_JWT_SECRET: testSecret, VIGIE_LOG_LEVEL: 'silent', ...env });
+  // Test webhooks and directories listen on loopback: allowed here, refused by default (src/http/outbound.ts).
+  return parseConfig({ VIGIE_JWT_SECRET: testSecret, VIGIE_LOG_LEVEL: 'silent', VIGIE_OUTBOUND_PRIVATE_NETWORKS: '127.0.0.0/8,::1', ...env });
 }
 
 export interface TestAppOptions {

@@ -100,6 +100,7 @@ describe.each(engines())('the README example from the gateway to delivered e-mai
       VIGIE_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       VIGIE_SMTP_FROM: 'DPO <dpo@vigie.example>',
       VIGIE_CONTACTS_URL: directory.url,
+      VIGIE_OUTBOUND_PRIVATE_NETWORKS: '127.0.0.0/8',
       VIGIE_ORG_NAME: 'Pajemploi',
       VIGIE_DPO_CONTACT: 'Délégué à la protection des données <dpo@pajemploi.example>',
     });

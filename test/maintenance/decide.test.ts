@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { networkContains, parseNetwork } from '../../src/maintenance/cidr.js';
 import { bundledTemplates } from '../../src/maintenance/templates.generated.js';
 import { canonicalPath, decideMaintenance, type MaintenancePolicy, type MaintenanceState } from '../../src/maintenance/decide.js';
+import { normalizePath } from '../../src/http/normalize-path.js';
 import { parseScope, type ActiveWindow } from '../../src/maintenance/window.js';
 import { repoRoot } from '../helpers/processes.js';
 
@@ -28,7 +29,8 @@ const window = (overrides: Partial<ActiveWindow> = {}): ActiveWindow => ({
   ...overrides,
 });
 const state = (...windows: ActiveWindow[]): MaintenanceState => ({ windows, policy, source: 'database', loadedAt: t0 });
-const get = (path: string, extra: Record<string, unknown> = {}) => ({ method: 'GET', path, now: t0 + 1000, ...extra });
+// As every caller does: the path is normalised once before the decision.
+const get = (path: string, extra: Record<string, unknown> = {}) => ({ method: 'GET', path: normalizePath(path), now: t0 + 1000, ...extra });
 
 describe('decideMaintenance', () => {
   it('passes everything when no window exists, and blocks the whole site with a site window', () => {

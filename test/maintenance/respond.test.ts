@@ -119,7 +119,10 @@ describe('maintenance settings', () => {
       bypassTtlSeconds: 3600,
       bypassNetworks: [],
       exemptPaths: ['/healthz', '/readyz', '/livez'],
+      trustedProxies: [],
+      caseInsensitivePaths: false,
     });
+    expect(() => parseConfig({ VIGIE_TRUSTED_PROXIES: '10.0.0.0/8, proxy.local' })).toThrow(/^configuration error: VIGIE_TRUSTED_PROXIES must be a comma-separated list of CIDR networks$/);
     expect(parseConfig({ VIGIE_MAINTENANCE_BYPASS_NETWORKS: '10.0.0.0/8, ::1' }).maintenance.bypassNetworks).toEqual(['10.0.0.0/8', '::1']);
     expect(() => parseConfig({ VIGIE_MAINTENANCE_BYPASS_NETWORKS: '10.0.0.0/33' })).toThrow(/^configuration error: VIGIE_MAINTENANCE_BYPASS_NETWORKS must be a comma-separated list of CIDR networks$/);
     expect(() => parseConfig({ VIGIE_MAINTENANCE_COLD_START: 'maybe' })).toThrow(/VIGIE_MAINTENANCE_COLD_START must be open or closed/);

@@ -7,6 +7,7 @@ import { ActionForm, ErrorSummary, Field, Notice, PageTitle, Time, errorOf, valu
 import { format } from '../labels.js';
 import { definePage, type FormState, type PageContext } from '../page.js';
 import { requireDb } from '../session/sessions.js';
+import { PastWindowForm, recordPastAction } from './maintenance-past.js';
 import { readWallTime } from '../wall-time.js';
 
 const path = '/maintenance';
@@ -51,6 +52,7 @@ function StartForm(props: { ctx: PageContext; form: FormState | undefined }) {
         </div>
         <Field form={form} action="start" name="startsAt" label={l.startsAt} hint={l.startsAtHint} />
         <Field form={form} action="start" name="plannedEnd" label={l.plannedEnd} hint={l.plannedEndHint} />
+        <Field form={form} action="start" name="publicMessage" label={l.publicMessage} hint={l.publicMessageHint} multiline />
         <Field form={form} action="start" name="reason" label={ctx.l.common.reason} hint={l.reasonHint} required multiline />
         <button type="submit" class="fr-btn fr-icon-alarm-warning-line fr-btn--icon-left" id="start-submit">
           {l.start}
@@ -124,17 +126,27 @@ async function History(props: { ctx: PageContext }) {
                 <td>
                   <Time at={event.at} ctx={ctx} />
                 </td>
-                <td>{event.kind === 'started' ? l.kindStarted : l.kindEnded}</td>
+                <td>
+                  {event.kind === 'started' ? l.kindStarted : l.kindEnded}
+                  {event.recorded_after_the_fact ? <span class="fr-badge fr-badge--sm fr-badge--new fr-ml-1w">{l.afterTheFact}</span> : null}
+                </td>
                 <td>{event.actor}</td>
                 <td>{event.reason}</td>
                 <td>
                   {event.kind === 'started' ? `${event.scope === 'site' || !event.scope ? ctx.l.situation.site : event.scope}${event.read_only ? ` (${l.readOnlyTag})` : ''}` : ''}
+                  {event.recorded_after_the_fact && event.starts_at ? (
+                    <>
+                      {` ${l.windowTimes} `}
+                      <Time at={event.starts_at} ctx={ctx} />
+                    </>
+                  ) : null}
                   {event.planned_end ? (
                     <>
                       {' → '}
                       <Time at={event.planned_end} ctx={ctx} />
                     </>
                   ) : null}
+                  {event.public_message ? <p class="fr-text--sm fr-mb-0">{`${l.publicMessageTag} ${event.public_message}`}</p> : null}
                 </td>
               </tr>
             ))}
@@ -157,15 +169,16 @@ export const maintenancePage = definePage({
     return (
       <>
         <PageTitle title={l.title} intro={l.intro} />
-        {done === 'ended' ? (
+        {done === 'ended' || done === 'recorded' ? (
           <Notice kind="success" id="maintenance-notice">
-            <p>{l.ended}</p>
+            <p>{done === 'ended' ? l.ended : l.recorded}</p>
           </Notice>
         ) : null}
         {form?.notice ?? null}
         <CurrentWindows ctx={ctx} form={form} />
         {ctx.can('POST /maintenance/windows') ? <StartForm ctx={ctx} form={form} /> : null}
         <History ctx={ctx} />
+        {ctx.can('POST /maintenance/history') ? <PastWindowForm ctx={ctx} form={form} page={path} /> : null}
       </>
     );
   },
@@ -189,7 +202,8 @@ export const maintenancePage = definePage({
         if (errors.length > 0) throw new ValidationError(errors);
         const { event, bypassSecret } = await startMaintenance(
           ctx.deps,
-          { reason: form.reason ?? '', scope, readOnly: form.readOnly === 'on', startsAt, plannedEnd },
+          // An empty message means the page's neutral text; the reason stays internal (never shown to visitors).
+          { reason: form.reason ?? '', publicMessage: form.publicMessage?.trim() ? form.publicMessage : undefined, scope, readOnly: form.readOnly === 'on', startsAt, plannedEnd },
           ctx.actor,
         );
         // This instance applies it at once; the others hear the NOTIFY (as after the API's POST).
@@ -234,5 +248,6 @@ export const maintenancePage = definePage({
         return { redirect: ctx.href(path, { done: 'ended' }) };
       },
     },
+    'record-past': recordPastAction(path),
   },
 });

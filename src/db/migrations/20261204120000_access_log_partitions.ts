@@ -97,10 +97,16 @@ export async function up(db: Kysely<any>): Promise<void> {
       if to_regclass(format('%I.%I', current_schema(), part)) is not null then return false; end if;
       perform pg_advisory_xact_lock(7410453);
       if to_regclass(format('%I.%I', current_schema(), part)) is not null then return false; end if;
-      execute format('create table %I.%I (like %I.%I including defaults including constraints including storage including compression)',
-        current_schema(), part, current_schema(), parent);
-      execute format('alter table %I.%I attach partition %I.%I for values from (%L) to (%L)', current_schema(), parent, current_schema(), part,
-        day::timestamp at time zone 'UTC', (day + 1)::timestamp at time zone 'UTC');
+      -- The advisory lock does not refresh this backend's catalog cache, so a partition another caller has just
+      -- made can still look missing here: its CREATE then fails as a duplicate, which means the day is covered.
+      begin
+        execute format('create table %I.%I (like %I.%I including defaults including constraints including storage including compression)',
+          current_schema(), part, current_schema(), parent);
+        execute format('alter table %I.%I attach partition %I.%I for values from (%L) to (%L)', current_schema(), parent, current_schema(), part,
+          day::timestamp at time zone 'UTC', (day + 1)::timestamp at time zone 'UTC');
+      exception when duplicate_table or unique_violation then
+        return false;
+      end;
       return true;
     end $$`.execute(db);
 

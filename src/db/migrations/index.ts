@@ -10,6 +10,7 @@ import * as accessLogInBatches from './20261203030000_access_log_in_batches.js';
 import * as maintenancePublicMessage from './20261204100000_maintenance_public_message.js';
 import * as accessLogPartitions from './20261204120000_access_log_partitions.js';
 import * as deliveryFollowUp from './20261204130000_delivery_follow_up.js';
+import * as playbookRuns from './20261204140000_playbook_runs.js';
 import * as breachRegister from './20261123210000_breach_register.js';
 import * as noticeDrafts from './20261123220000_notice_drafts.js';
 import * as consoleSessions from './20261204090000_console_sessions.js';
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '20261204110000_decision_recommendation': decisionRecommendation,
   '20261204120000_access_log_partitions': accessLogPartitions,
   '20261204130000_delivery_follow_up': deliveryFollowUp,
+  '20261204140000_playbook_runs': playbookRuns,
 };

@@ -23,6 +23,7 @@ const route = defineRoute({
             carrier: z.string().min(1).max(100).optional(),
             segment: z.string().min(1).max(200).optional(),
             reason: reasonField,
+            expectedCount: z.number().int().min(1).optional().openapi({ description: 'The count the operator confirmed: refused (400) if the selection no longer has exactly this many people' }),
           }),
         },
       },

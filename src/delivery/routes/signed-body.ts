@@ -1,9 +1,12 @@
 import type { Context } from 'hono';
 import { z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../http/context.js';
-import { UnauthorizedError, UnavailableError, ValidationError } from '../../http/errors.js';
+import { ConflictError, UnauthorizedError, UnavailableError, ValidationError } from '../../http/errors.js';
 import type { DeliveryContext } from '../context.js';
-import { signatureHeader, verifySignature } from '../signature.js';
+import { checkSignature, countRefusal, createReplayGuard, signatureHeader } from '../signature.js';
+
+// One per process: a signed request is accepted once (see createReplayGuard).
+const replays = createReplayGuard();
 
 /**
  * The body of a provider's webhook (receipts, bounces), verified before anything is parsed: providers hold
@@ -14,8 +17,18 @@ export async function readSignedBody<T extends z.ZodType>(c: Context<AppEnv>, ct
   const secret = ctx.settings.receiptSecret;
   if (!secret) throw new UnavailableError(`${what} are not accepted: VIGIE_DELIVERY_RECEIPT_SECRET is not set`);
   const raw = await c.req.text();
-  if (!(await verifySignature(secret, raw, c.req.header(signatureHeader), ctx.clock.now()))) {
-    throw new UnauthorizedError(`The ${what.toLowerCase()} signature is missing, stale or wrong`);
+  const header = c.req.header(signatureHeader);
+  const now = ctx.clock.now();
+  const verdict = await checkSignature(secret, raw, header, now);
+  const kind = what.toLowerCase();
+  if (verdict !== 'ok') {
+    countRefusal(kind, verdict);
+    throw new UnauthorizedError(`The ${kind} signature is missing, stale or wrong`);
+  }
+  // A replay of an accepted request is refused (and counted); a provider's own retry signs afresh.
+  if (!replays.accept(`${kind}|${header}`, now.getTime())) {
+    countRefusal(kind, 'replayed');
+    throw new ConflictError(`These ${kind} were already received with this signature`);
   }
   let json: unknown;
   try {
