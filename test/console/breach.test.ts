@@ -282,4 +282,30 @@ describe.each(engines())('the breach pages on %s', (engine) => {
     const after = await (await built.app.request(`${base}/breaches/${id}`, { headers: { Cookie: dpo.cookie } })).text();
     expect(after).toMatch(/data-status="informed">51</);
   });
+
+  it('starts a playbook and marks its tasks done or undone with a reason, each role as the API allows', async () => {
+    const { id } = await openBreach(built.deps, { title: 'Mode opératoire', awareAt: new Date(Date.now() - 3600_000).toISOString() }, dpoActor);
+    const dpo = await signIn(built, 'dora', ['dpo']);
+    const refused = await built.app.request(`${base}/breaches/${id}/playbook`, formPost({ _csrf: dpo.csrf, playbook: 'wrong-user-data', reason: '' }, { Cookie: dpo.cookie }));
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('id="playbook-reason-error"');
+    const started = await built.app.request(`${base}/breaches/${id}/playbook`, formPost({ _csrf: dpo.csrf, playbook: 'wrong-user-data', reason: 'Réponse à l’incident' }, { Cookie: dpo.cookie }));
+    expect(started.status).toBe(303);
+    const page = await (await built.app.request(`${base}/breaches/${id}`, { headers: { Cookie: dpo.cookie } })).text();
+    expect(page).toContain('Consigner la découverte et la prise de conscience');
+    const task = await database.db.selectFrom('playbook_task').selectAll().where('step_id', '=', 'timeline').executeTakeFirstOrThrow();
+    expect(page).toContain(`id="task-${task.id}-done"`);
+    // Communications may mark tasks, but this one is the DPO's: the service refuses it; an auditor may not at all.
+    const comms = await signIn(built, 'carole', ['comms']);
+    expect((await built.app.request(`${base}/breaches/${id}/task`, formPost({ _csrf: comms.csrf, taskId: String(task.id), change: 'done', reason: 'Fait' }, { Cookie: comms.cookie }))).status).toBe(403);
+    const auditor = await signIn(built, 'aude', ['auditor']);
+    expect((await built.app.request(`${base}/breaches/${id}/task`, formPost({ _csrf: auditor.csrf, taskId: String(task.id), change: 'done', reason: 'Fait' }, { Cookie: auditor.cookie }))).status).toBe(403);
+    const done = await built.app.request(`${base}/breaches/${id}/task`, formPost({ _csrf: dpo.csrf, taskId: String(task.id), change: 'done', reason: 'Découverte consignée' }, { Cookie: dpo.cookie }));
+    expect(done.status).toBe(303);
+    const after = await (await built.app.request(`${base}/breaches/${id}`, { headers: { Cookie: dpo.cookie } })).text();
+    expect(after).toContain(`id="task-${task.id}-undo"`);
+    expect(after).toContain('Tâche « Consigner la découverte et la prise de conscience » faite : Découverte consignée');
+    const row = await database.db.selectFrom('playbook_task').selectAll().where('id', '=', task.id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ done_by: 'dora', done_reason: 'Découverte consignée' });
+  });
 });
