@@ -1,3 +1,4 @@
+import { readInstant } from '../time/parse-instant.js';
 import { offsetMinutes, offsetText, pad, wallTimeIn, wallTimeToUtc } from '../time/zoned.js';
 
 /** "2020-03-31 11:45 +02:00": how people read a date in the register and the documents. */
@@ -19,20 +20,13 @@ export function addCalendarMonths(date: Date, months: number, zone: string): Dat
   return wallTimeToUtc({ ...w, year, month, day: Math.min(w.day, lastDay) }, zone);
 }
 
-const localPattern = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/;
-
 /**
- * Reads "2026-03-27 16:00" as wall time in the zone, or an ISO date with an offset or Z as that instant.
- * Returns undefined for anything else (callers turn it into a field error).
+ * Reads "2026-03-27 16:00" as wall time in the zone (a repeated hour: its first occurrence; a skipped one: read
+ * with the offset before the change), or an ISO date with an offset or Z as that instant (src/time/parse-instant.ts).
+ * Returns undefined for anything else, impossible dates included (callers turn it into a field error).
  */
 export function parseDateInZone(text: string, zone: string): Date | undefined {
-  const trimmed = text.trim();
-  const local = localPattern.exec(trimmed);
-  if (local) {
-    const [y, mo, d, h, mi, s] = local.slice(1).map((part) => Number(part ?? 0));
-    return wallTimeToUtc({ year: y!, month: mo!, day: d!, hour: h!, minute: mi!, second: s! }, zone);
-  }
-  if (!/(Z|[+-]\d{2}:?\d{2})$/.test(trimmed)) return undefined;
-  const date = new Date(trimmed);
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  const reading = readInstant(text, zone);
+  if (reading.kind === 'error') return undefined;
+  return reading.kind === 'instant' ? reading.at : wallTimeToUtc(reading.wall, zone);
 }

@@ -50,6 +50,8 @@ export async function verifySignature(secret: string, body: string, header: stri
  * request sent again (a replay by whoever saw it pass) is refused. Per process: another instance would apply
  * it again, which changes nothing (reports are idempotent), so this is about counting the attempt.
  */
+export type ReplayGuard = ReturnType<typeof createReplayGuard>;
+
 export function createReplayGuard(windowMs = (toleranceSeconds + 60) * 1000, limit = 100_000) {
   const seen = new Map<string, number>();
   return {

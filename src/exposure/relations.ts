@@ -42,11 +42,11 @@ const badId = (value: unknown) =>
   typeof value !== 'string' || value.length === 0 || value.length > maxId || /[\u0000-\u001f\u007f]/.test(value);
 
 function checkPeriod(from: string, to: string | null | undefined, zone: string, path: string, errors: FieldError[]) {
-  const validFrom = parseBound(String(from ?? ''), zone, 'from');
+  const validFrom = parseBound(String(from ?? ''), zone, 'from', [], { dateAlone: true });
   if (typeof validFrom === 'string') errors.push({ path: `${path}.validFrom`, message: validFrom });
   let validTo: Date | string | null = null;
   if (to !== undefined && to !== null && to !== '') {
-    validTo = parseBound(String(to), zone, 'to');
+    validTo = parseBound(String(to), zone, 'to', [], { dateAlone: true });
     if (typeof validTo === 'string') errors.push({ path: `${path}.validTo`, message: validTo });
   }
   if (validFrom instanceof Date && validTo instanceof Date && validTo.getTime() <= validFrom.getTime()) {

@@ -1,5 +1,6 @@
 import { ValidationError, type FieldError } from '../http/errors.js';
-import { instantsForWallTime, isKnownZone, offsetMinutes } from '../time/zoned.js';
+import { readInstant } from '../time/parse-instant.js';
+import { isKnownZone, offsetMinutes } from '../time/zoned.js';
 
 /**
  * The report's window: "2020-03-31 11:45" read as wall time in the organisation's zone, or an ISO instant
@@ -26,37 +27,26 @@ function changeInstant(wallAsUtc: number, zone: string): number {
   return hi;
 }
 
-const localPattern = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/;
-const instantPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
-
 /**
  * One bound. A wall time repeated by a DST change is read as the earliest instant for `from` and the
  * latest for `to` (the window never shrinks: a DPO would rather over- than under-count); a wall time in a
- * skipped hour is read as the moment of the change.
+ * skipped hour is read as the moment of the change. A date alone is the start of that day, where allowed.
  */
-export function parseBound(text: string, zone: string, bound: 'from' | 'to', notes: string[] = []): Date | string {
-  const trimmed = text.trim();
-  const local = localPattern.exec(trimmed);
-  if (local) {
-    const [y, mo, d, h, mi, s] = local.slice(1).map((part) => Number(part ?? 0));
-    const asUtc = Date.UTC(y!, mo! - 1, d!, h!, mi!, s!);
-    const check = new Date(asUtc);
-    if (check.getUTCMonth() !== mo! - 1 || check.getUTCDate() !== d! || h! > 23 || mi! > 59 || s! > 59) return 'is not a valid date and time';
-    const instants = instantsForWallTime({ year: y!, month: mo!, day: d!, hour: h!, minute: mi!, second: s! }, zone);
-    if (instants.length === 2) {
-      notes.push(`${bound}: ${trimmed} occurs twice in ${zone} (clocks go back); the ${bound === 'from' ? 'first' : 'second'} occurrence was used`);
-      return new Date(bound === 'from' ? instants[0]! : instants[1]!);
-    }
-    if (instants.length === 0) {
-      // Skipped hour: the change happens at the instant whose wall time jumps past this one.
-      notes.push(`${bound}: ${trimmed} does not exist in ${zone} (clocks go forward); the moment of the change was used`);
-      return new Date(changeInstant(asUtc, zone));
-    }
-    return new Date(instants[0]!);
+export function parseBound(text: string, zone: string, bound: 'from' | 'to', notes: string[] = [], options: { dateAlone?: boolean } = {}): Date | string {
+  const reading = readInstant(text, zone, options);
+  if (reading.kind === 'error') return reading.reason;
+  if (reading.kind === 'instant') return reading.at;
+  const { instants, text: trimmed, wall } = reading;
+  if (instants.length === 2) {
+    notes.push(`${bound}: ${trimmed} occurs twice in ${zone} (clocks go back); the ${bound === 'from' ? 'first' : 'second'} occurrence was used`);
+    return new Date(bound === 'from' ? instants[0]! : instants[1]!);
   }
-  if (!instantPattern.test(trimmed)) return 'must be "YYYY-MM-DD HH:MM" (local time) or an ISO 8601 instant with Z or an offset';
-  const date = new Date(trimmed);
-  return Number.isNaN(date.getTime()) ? 'is not a valid date and time' : date;
+  if (instants.length === 0) {
+    // Skipped hour: the change happens at the instant whose wall time jumps past this one.
+    notes.push(`${bound}: ${trimmed} does not exist in ${zone} (clocks go forward); the moment of the change was used`);
+    return new Date(changeInstant(Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second), zone));
+  }
+  return new Date(instants[0]!);
 }
 
 /** Reads and checks a window; every problem becomes a field error (`${prefix}.from`, `${prefix}.to`, `${prefix}.zone`). */

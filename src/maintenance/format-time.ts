@@ -1,4 +1,5 @@
-import { instantsForWallTime, isoInZone, offsetMinutes, offsetText, pad, wallTimeIn } from '../time/zoned.js';
+import { readInstant } from '../time/parse-instant.js';
+import { isoInZone, offsetMinutes, offsetText, pad, wallTimeIn } from '../time/zoned.js';
 
 // Month names come from Intl; one formatter per language and zone, as building one costs far more than using it.
 const dateFormatters = new Map<string, Intl.DateTimeFormat>();
@@ -23,13 +24,9 @@ export function formatForPeople(ms: number, timeZone: string, language: 'fr' | '
  * when the text is not a date and time. Callers decide what an ambiguous time means, rather than guess.
  */
 export function instantsFromZoned(date: string, time: string, timeZone: string): number[] | undefined {
-  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  const t = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(time);
-  if (!d || !t) return undefined;
-  const wall = { year: Number(d[1]), month: Number(d[2]), day: Number(d[3]), hour: Number(t[1]), minute: Number(t[2]), second: Number(t[3] ?? 0) };
-  const check = new Date(Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second));
-  if (wall.hour > 23 || wall.minute > 59 || wall.second > 59 || check.getUTCDate() !== wall.day || check.getUTCMonth() !== wall.month - 1) return undefined;
-  return instantsForWallTime(wall, timeZone);
+  // Hours written with one digit ("9:30") as people type them.
+  const reading = readInstant(`${date} ${time.replace(/^(\d):/, '0$1:')}`, timeZone);
+  return reading.kind === 'wall' ? reading.instants : undefined;
 }
 
 /** Today's date in the zone, as YYYY-MM-DD. */

@@ -74,6 +74,16 @@ export async function breachRuns(deps: PlaybookDeps, breachId: string): Promise<
   return runViews(deps, runs);
 }
 
+/** The runs of every breach not closed, newest first, with their breach's title (the console's task list). */
+export async function openRuns(deps: PlaybookDeps): Promise<(RunView & { breachTitle: string })[]> {
+  const db = requireDb(deps);
+  const runs = (await syncRuns(deps, { openOnly: true })).reverse();
+  const views = await runViews(deps, runs);
+  if (views.length === 0) return [];
+  const titles = new Map((await db.selectFrom('breach').select(['id', 'title']).where('id', 'in', views.map((v) => v.breachId)).execute()).map((b) => [String(b.id), b.title]));
+  return views.map((view) => ({ ...view, breachTitle: titles.get(view.breachId) ?? '' }));
+}
+
 export async function getRun(deps: PlaybookDeps, runId: string): Promise<RunView> {
   const db = requireDb(deps);
   const id = breachIdOf(runId, 'run');

@@ -22,7 +22,9 @@ const minute = 60_000;
 describe.each(engines())('playbooks over delivery, and drills, on %s', (engine) => {
   let database: TestDatabase;
   let harness: Awaited<ReturnType<typeof startSmsHarness>>;
-  const clock = manualClock('2026-11-24T09:00:00Z');
+  // Each engine's campaign at its own hour: the receipt endpoint refuses, per process, a signature it has already
+  // seen, and both engines' runs would otherwise sign the same receipts at the same instants.
+  const clock = manualClock(engine === 'postgresql' ? '2026-11-24T09:00:00Z' : '2026-11-24T07:00:00Z');
   let deps: { db: TestDatabase['db']; clock: typeof clock; config: ReturnType<typeof testConfig> };
   const people = makePeople(400);
   let campaignBreach: string;

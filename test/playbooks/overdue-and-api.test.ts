@@ -10,7 +10,7 @@ import { raiseOverdueAlerts } from '../../src/playbooks/overdue.js';
 import { changeTask, startRun } from '../../src/playbooks/runs.js';
 import { breachRuns } from '../../src/playbooks/tasks.js';
 import { engines, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
-import { testApp } from '../helpers/test-app.js';
+import { testApp, testConfig } from '../helpers/test-app.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const dpo = { subject: 'dora', roles: ['dpo'] };
@@ -69,6 +69,13 @@ describe.each(engines())('overdue playbook tasks and the API on %s', (engine) =>
     const shown = (await breachRuns(deps, id))[0]!.tasks.find((task) => task.step === 'revoke')!;
     expect(shown).toMatchObject({ state: 'overdue' });
     expect(shown.overdueAlertedAt).toEqual(new Date('2026-06-02T10:00:00Z'));
+  });
+
+  it('sends playbook alerts only where the outbound policy allows (a loopback receiver needs VIGIE_OUTBOUND_PRIVATE_NETWORKS)', async () => {
+    const strict = testConfig({ VIGIE_PLAYBOOK_ALERT_WEBHOOKS: receiver.url, VIGIE_PLAYBOOK_ALERT_WEBHOOK_SECRET: secret, VIGIE_OUTBOUND_PRIVATE_NETWORKS: '' });
+    const before = receiver.received.length;
+    await playbookAlertSender(strict, silentLogger, { retries: 0 })!.send({ kind: 'playbook.task.overdue', taskId: '0' });
+    expect(receiver.received.length).toBe(before);
   });
 
   it('serves playbooks, runs and tasks over the API with the roles of the rest, dates in Paris time', async () => {

@@ -86,8 +86,9 @@ function PreviewSection(props: { ctx: PageContext; draft: DraftDocument; preview
         {Object.entries(preview.parts).map(([part, text]) => (
           <div class="fr-mb-3w">
             <h3 class="fr-h6">{(l.parts as Record<string, string>)[part] ?? part}</h3>
-            {/* HTML parts are shown as their source: nothing a draft holds runs in the console. */}
-            <pre class="vigie-pre" data-part={part}>
+            {/* HTML parts are shown as their source: nothing a draft holds runs in the console. A long part
+                scrolls, so it takes the focus: keyboard users scroll it too (RGAA; axe's scrollable-region-focusable). */}
+            <pre class="vigie-pre" data-part={part} tabindex={0}>
               {text}
             </pre>
           </div>

@@ -3,17 +3,14 @@ import { z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../http/context.js';
 import { ConflictError, UnauthorizedError, UnavailableError, ValidationError } from '../../http/errors.js';
 import type { DeliveryContext } from '../context.js';
-import { checkSignature, countRefusal, createReplayGuard, signatureHeader } from '../signature.js';
-
-// One per process: a signed request is accepted once (see createReplayGuard).
-const replays = createReplayGuard();
+import { checkSignature, countRefusal, signatureHeader, type ReplayGuard } from '../signature.js';
 
 /**
  * The body of a provider's webhook (receipts, bounces), verified before anything is parsed: providers hold
  * no staff token, so the HMAC of the exact bytes received (VIGIE_DELIVERY_RECEIPT_SECRET) is the
  * authentication. A missing, stale or wrong signature is a 401 and changes nothing.
  */
-export async function readSignedBody<T extends z.ZodType>(c: Context<AppEnv>, ctx: DeliveryContext, schema: T, what: string): Promise<z.output<T>> {
+export async function readSignedBody<T extends z.ZodType>(c: Context<AppEnv>, ctx: DeliveryContext, replays: ReplayGuard, schema: T, what: string): Promise<z.output<T>> {
   const secret = ctx.settings.receiptSecret;
   if (!secret) throw new UnavailableError(`${what} are not accepted: VIGIE_DELIVERY_RECEIPT_SECRET is not set`);
   const raw = await c.req.text();
