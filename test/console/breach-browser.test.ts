@@ -1,6 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBreach } from '../../src/breaches/edit-breach.js';
+import { addPopulation } from '../../src/breaches/population.js';
 import { wallTime } from '../../src/console/components.js';
+import { createDraft } from '../../src/notices/drafts-service.js';
+import { draftInputFromRegister } from '../../src/notices/from-breach.js';
 import { chromiumPath, launchBrowser } from '../helpers/browser.js';
 import { engines, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { openPage, seriousViolations, signInWithLink, tabTo } from './browser-helpers.js';
@@ -141,5 +145,39 @@ describe.skipIf(!chromiumPath).each(engines())('the DPO’s journey in a real br
     // The refused facts form came back as a 400 page, which Chromium reports; nothing else went wrong.
     expect(problems.filter((p) => !p.includes('status of 400'))).toEqual([]);
     await context.close();
+  }, 240_000);
+
+  it('has no serious or critical accessibility violation on the breach and draft pages as each role reads them, in French and in English', async () => {
+    const dpo = { subject: 'dora', roles: ['dpo' as const] };
+    const { id } = await openBreach(
+      built.deps,
+      {
+        title: 'Courriel au mauvais destinataire',
+        summary: 'Un courriel contenant des relevés a été envoyé au mauvais destinataire.',
+        awareAt: new Date(Date.now() - 3600_000).toISOString(),
+        natures: ['confidentiality'],
+        dataCategories: ['financial'],
+        consequences: ['loss-of-control'],
+        measures: { immediate: ['Rappel du courriel'], mediumTerm: [], longTerm: [] },
+      },
+      dpo,
+    );
+    await addPopulation(built.deps, id, [{ ref: 'p-1', exposed: ['financial'], firstAt: new Date(Date.now() - 7200_000).toISOString() }], 'manual', dpo);
+    const draft = await createDraft(built.deps, { breachId: id, kind: 'notice', channel: 'email', lang: 'fr', input: await draftInputFromRegister(built.deps, id), reason: 'Information' }, dpo);
+    for (const locale of ['fr-FR', 'en-GB']) {
+      for (const roles of [['dpo'], ['auditor'], ['comms'], ['sre']] as const) {
+        const { context, page, problems } = await openPage(browser, { locale });
+        await signInWithLink(page, built.deps, served.base, `${roles[0]}-person`, [...roles]);
+        await page.goto(`${base}/breaches/${id}`);
+        expect(await page.getAttribute('html', 'lang')).toBe(locale.slice(0, 2));
+        expect(await seriousViolations(page), `breach page, ${roles[0]}, ${locale}`).toEqual([]);
+        if (roles[0] !== 'sre') {
+          await page.goto(`${base}/breaches/${id}/drafts/${draft.id}?person=p-1&name=L%C3%A9a`);
+          expect(await seriousViolations(page), `draft page, ${roles[0]}, ${locale}`).toEqual([]);
+        }
+        expect(problems).toEqual([]);
+        await context.close();
+      }
+    }
   }, 240_000);
 });

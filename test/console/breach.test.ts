@@ -102,6 +102,8 @@ describe.each(engines())('the breach pages on %s', (engine) => {
     expect(page).toContain('28 mars 2020 à 23:00 (UTC+01:00)');
     expect(page).toContain('29 mars 2020 à 10:15 (UTC+02:00)');
     expect(page).toContain('id="revisions"');
+    // What changed, instants in Paris time too.
+    expect(page).toMatch(/<strong>Fin<\/strong> : <del>—<\/del> → <ins>29 mars 2020 à 10:15 \(UTC\+02:00\)<\/ins>/);
     // A second editor who saw version 1 is told, on the form, that it changed meanwhile.
     const stale = await built.app.request(`${base}/breaches/${id}/facts`, post(factsForm(dpo.csrf, 1, { summary: 'Autre chose' }), dpo.cookie));
     expect(stale.status).toBe(400);
@@ -147,11 +149,13 @@ describe.each(engines())('the breach pages on %s', (engine) => {
     const { id } = await openBreach(built.deps, { title: `Fuite ${markup}`, summary: markup, measures: { immediate: [markup], mediumTerm: [], longTerm: [] } }, dpoActor);
     await addPopulation(built.deps, id, [{ ref: 'p-1', notes: markup }], 'manual', dpoActor);
     const dpo = await signIn(built, 'dora', ['dpo']);
-    for (const path of [`/breaches/${id}`, '/breaches']) {
+    for (const path of [`/breaches/${id}`, '/breaches', '']) {
       const html = await (await built.app.request(`${base}${path}`, { headers: { Cookie: dpo.cookie } })).text();
       expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;');
       expect(html).not.toContain('<img src=x');
       expect(html).not.toContain('<script>alert');
+      // Each list leads to the breach's page.
+      if (path !== `/breaches/${id}`) expect(html).toContain(`href="${base}/breaches/${id}"`);
     }
   });
 
@@ -211,7 +215,7 @@ describe.each(engines())('the breach pages on %s', (engine) => {
     // As p-7 reads it: the name typed, what of theirs was exposed and when (from the register), the markup as text.
     const preview = await (await built.app.request(`${draftPath}?person=p-7&name=${encodeURIComponent('Léa Martin')}`, { headers: { Cookie: comms.cookie } })).text();
     expect(preview).toContain('Aperçu pour « Léa Martin ».');
-    expect(preview).toMatch(/data-part="email-text">[^<]*Léa Martin/);
+    expect(preview).toMatch(/data-part="email-text"[^>]*>[^<]*Léa Martin/);
     expect(preview).toContain('Informations vous concernant touchées par l&#39;incident : des informations financières.');
     expect(preview).toContain('Quand : 31/03/2020 11:45 (UTC+02:00) – 31/03/2020 12:10 (UTC+02:00).');
     expect(preview).not.toContain(markup);
@@ -237,5 +241,71 @@ describe.each(engines())('the breach pages on %s', (engine) => {
     expect(row).toMatchObject({ current_version: 2, approved_version: 2, approved_by: 'dora' });
     // A draft of another breach is not found under this one.
     expect((await built.app.request(`${base}/breaches/${Number(id) + 1000}/drafts/${draftId}`, { headers: { Cookie: dpo.cookie } })).status).toBe(404);
+  });
+
+  it('says what each next step still needs, moves the breach on only when the register has it, and dates events on the timeline', async () => {
+    const { id } = await openBreach(built.deps, { title: 'Étapes' }, dpoActor);
+    const dpo = await signIn(built, 'dora', ['dpo']);
+    const page = await (await built.app.request(`${base}/breaches/${id}`, { headers: { Cookie: dpo.cookie } })).text();
+    expect(page).toMatch(/data-step="assess"><li>nature de la violation/);
+    const refused = await built.app.request(`${base}/breaches/${id}/status`, formPost({ _csrf: dpo.csrf, status: 'assessed', reason: 'Évaluée' }, { Cookie: dpo.cookie }));
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('needed before &quot;assessed&quot;: nature of the breach');
+    expect((await database.db.selectFrom('breach').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('open');
+    const closed = await built.app.request(`${base}/breaches/${id}/status`, formPost({ _csrf: dpo.csrf, status: 'closed', reason: 'Pas une violation' }, { Cookie: dpo.cookie }));
+    expect(closed.status).toBe(400);
+    // An event in Paris time; one in the future is refused on its field.
+    const future = await built.app.request(`${base}/breaches/${id}/event`, formPost({ _csrf: dpo.csrf, kind: 'contained', at: '2099-01-01 10:00', summary: 'Cache vidé' }, { Cookie: dpo.cookie }));
+    expect(future.status).toBe(400);
+    expect(await future.text()).toMatch(/id="event-at-error"[^>]*>ne doit pas être dans le futur</);
+    const added = await built.app.request(`${base}/breaches/${id}/event`, formPost({ _csrf: dpo.csrf, kind: 'contained', at: '2020-03-31 12:15', summary: 'Cache vidé' }, { Cookie: dpo.cookie }));
+    expect(added.status).toBe(303);
+    const timeline = await (await built.app.request(`${base}/breaches/${id}`, { headers: { Cookie: dpo.cookie } })).text();
+    expect(timeline).toMatch(/<time datetime="2020-03-31T10:15:00.000Z">31 mars 2020 à 12:15 \(UTC\+02:00\)<\/time> — Cache vidé/);
+  });
+
+  it('lists people a page at a time, filtered by status, and changes one person’s follow-up with a reason', async () => {
+    const { id } = await openBreach(built.deps, { title: 'Suivi' }, dpoActor);
+    await addPopulation(built.deps, id, Array.from({ length: 120 }, (_, i) => ({ ref: `F-${String(i).padStart(3, '0')}`, status: i < 70 ? ('to-inform' as const) : ('informed' as const) })), 'csv', dpoActor);
+    const dpo = await signIn(built, 'dora', ['dpo']);
+    const first = await (await built.app.request(`${base}/breaches/${id}?status=to-inform&page=2`, { headers: { Cookie: dpo.cookie } })).text();
+    expect(first).toContain('Personnes concernées (page 2 sur 2)');
+    expect(first.match(/<td>F-\d{3}<\/td>/g)).toHaveLength(20);
+    expect(first).toContain('<td>F-050</td>');
+    const changed = await built.app.request(`${base}/breaches/${id}/person`, formPost({ _csrf: dpo.csrf, ref: 'F-003', status: 'informed', reason: 'Courrier remis' }, { Cookie: dpo.cookie }));
+    expect(changed.status).toBe(303);
+    const events = await database.db.selectFrom('breach_person_event').selectAll().where('breach_id', '=', id).where('person_ref', '=', 'F-003').orderBy('id').execute();
+    expect(events.at(-1)).toMatchObject({ from_status: 'to-inform', to_status: 'informed', actor: 'dora', reason: 'Courrier remis' });
+    const unknown = await built.app.request(`${base}/breaches/${id}/person`, formPost({ _csrf: dpo.csrf, ref: 'F-999', status: 'informed', reason: 'Courrier remis' }, { Cookie: dpo.cookie }));
+    expect(unknown.status).toBe(400);
+    expect(await unknown.text()).toMatch(/id="person-ref-error"[^>]*>cette personne n’est pas dans la population/);
+    const after = await (await built.app.request(`${base}/breaches/${id}`, { headers: { Cookie: dpo.cookie } })).text();
+    expect(after).toMatch(/data-status="informed">51</);
+  });
+
+  it('starts a playbook and marks its tasks done or undone with a reason, each role as the API allows', async () => {
+    const { id } = await openBreach(built.deps, { title: 'Mode opératoire', awareAt: new Date(Date.now() - 3600_000).toISOString() }, dpoActor);
+    const dpo = await signIn(built, 'dora', ['dpo']);
+    const refused = await built.app.request(`${base}/breaches/${id}/playbook`, formPost({ _csrf: dpo.csrf, playbook: 'wrong-user-data', reason: '' }, { Cookie: dpo.cookie }));
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('id="playbook-reason-error"');
+    const started = await built.app.request(`${base}/breaches/${id}/playbook`, formPost({ _csrf: dpo.csrf, playbook: 'wrong-user-data', reason: 'Réponse à l’incident' }, { Cookie: dpo.cookie }));
+    expect(started.status).toBe(303);
+    const page = await (await built.app.request(`${base}/breaches/${id}`, { headers: { Cookie: dpo.cookie } })).text();
+    expect(page).toContain('Consigner la découverte et la prise de conscience');
+    const task = await database.db.selectFrom('playbook_task').selectAll().where('step_id', '=', 'timeline').executeTakeFirstOrThrow();
+    expect(page).toContain(`id="task-${task.id}-done"`);
+    // Communications may mark tasks, but this one is the DPO's: the service refuses it; an auditor may not at all.
+    const comms = await signIn(built, 'carole', ['comms']);
+    expect((await built.app.request(`${base}/breaches/${id}/task`, formPost({ _csrf: comms.csrf, taskId: String(task.id), change: 'done', reason: 'Fait' }, { Cookie: comms.cookie }))).status).toBe(403);
+    const auditor = await signIn(built, 'aude', ['auditor']);
+    expect((await built.app.request(`${base}/breaches/${id}/task`, formPost({ _csrf: auditor.csrf, taskId: String(task.id), change: 'done', reason: 'Fait' }, { Cookie: auditor.cookie }))).status).toBe(403);
+    const done = await built.app.request(`${base}/breaches/${id}/task`, formPost({ _csrf: dpo.csrf, taskId: String(task.id), change: 'done', reason: 'Découverte consignée' }, { Cookie: dpo.cookie }));
+    expect(done.status).toBe(303);
+    const after = await (await built.app.request(`${base}/breaches/${id}`, { headers: { Cookie: dpo.cookie } })).text();
+    expect(after).toContain(`id="task-${task.id}-undo"`);
+    expect(after).toContain('Tâche « Consigner la découverte et la prise de conscience » faite : Découverte consignée');
+    const row = await database.db.selectFrom('playbook_task').selectAll().where('id', '=', task.id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ done_by: 'dora', done_reason: 'Découverte consignée' });
   });
 });

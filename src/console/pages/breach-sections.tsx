@@ -1,6 +1,7 @@
 import type { BreachRecord } from '../../breaches/get-breach.js';
 import type { Revision } from '../../breaches/revisions.js';
 import { describeEntry } from '../../breaches/timeline-labels.js';
+import { formatForPeople } from '../../maintenance/format-time.js';
 import { labelsFor } from '../../notices/labels.js';
 import { ActionForm, ErrorSummary, Field, Time, errorOf, valueOf } from '../components.js';
 import { format } from '../labels.js';
@@ -98,7 +99,17 @@ export function Timeline(props: { ctx: PageContext; record: BreachRecord; form: 
   );
 }
 
-const shownChange = (value: unknown): string => (value === null || value === undefined ? '—' : typeof value === 'string' ? value : JSON.stringify(value));
+const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** A revision's value as people read it: instants in the organisation's zone with their offset. */
+const shownChange = (ctx: PageContext, value: unknown): string =>
+  value === null || value === undefined
+    ? '—'
+    : typeof value === 'string'
+      ? isoInstant.test(value)
+        ? formatForPeople(new Date(value).getTime(), ctx.zone, ctx.lang)
+        : value
+      : JSON.stringify(value);
 
 /** Every revision: who, when, why, and what changed from what to what. */
 export function Revisions(props: { ctx: PageContext; revisions: Revision[] }) {
@@ -135,7 +146,7 @@ export function Revisions(props: { ctx: PageContext; revisions: Revision[] }) {
                       <li>
                         <strong>{names[change.field] ?? change.field}</strong>
                         {' : '}
-                        <del>{shownChange(change.before).slice(0, 200)}</del> → <ins>{shownChange(change.after).slice(0, 200)}</ins>
+                        <del>{shownChange(ctx, change.before).slice(0, 200)}</del> → <ins>{shownChange(ctx, change.after).slice(0, 200)}</ins>
                       </li>
                     ))}
                     {revision.changes.length > 20 ? <li>{format(l.moreChanges, { count: revision.changes.length - 20 })}</li> : null}
@@ -280,5 +291,47 @@ export function Choice(props: { ctx: PageContext; form: FormState | undefined; a
         </p>
       ) : null}
     </div>
+  );
+}
+
+/** What each next step of the register still needs (data/next-steps.json), and the form that moves the breach on. */
+export function NextSteps(props: { ctx: PageContext; record: BreachRecord; form: FormState | undefined; page: string; canMove: boolean }) {
+  const { ctx, record, form } = props;
+  const l = ctx.l.breach;
+  const steps = Object.entries(record.missing).filter(([, items]) => items.length > 0);
+  const statuses = Object.entries(ctx.l.situation.status as Record<string, string>).filter(([code]) => code !== record.status);
+  return (
+    <section aria-labelledby="next-title" class="fr-mb-6w">
+      <h2 id="next-title">{l.nextTitle}</h2>
+      {steps.length === 0 ? (
+        <p id="missing-none">{l.nothingMissing}</p>
+      ) : (
+        <div class="fr-callout" id="missing">
+          {steps.map(([step, items]) => (
+            <>
+              <h3 class="fr-callout__title fr-h6">{(l.steps as Record<string, string>)[step] ?? step}</h3>
+              <ul data-step={step}>
+                {items.map((item) => (
+                  <li>{item[ctx.lang]}</li>
+                ))}
+              </ul>
+            </>
+          ))}
+        </div>
+      )}
+      {props.canMove ? (
+        <details class="fr-mt-2w" open={form?.action === 'status'}>
+          <summary>{l.moveOn}</summary>
+          <ErrorSummary form={form} action="status" title={ctx.l.common.errorSummary} />
+          <ActionForm ctx={ctx} page={props.page} action="status" id="status-form">
+            <Choice ctx={ctx} form={form} action="status" name="status" label={l.newStatus} options={Object.fromEntries(statuses)} />
+            <Field form={form} action="status" name="reason" label={ctx.l.common.reason} hint={ctx.l.common.reasonHint} required />
+            <button type="submit" class="fr-btn fr-btn--secondary" id="status-submit">
+              {l.moveOnSubmit}
+            </button>
+          </ActionForm>
+        </details>
+      ) : null}
+    </section>
   );
 }

@@ -1,6 +1,6 @@
 import { assessBody, assessBreach } from '../../breaches/assess.js';
 import { breachIdOf } from '../../breaches/breach-store.js';
-import { decideBody, decideBreach } from '../../breaches/decide.js';
+import { changeStatus, decideBody, decideBreach, statusBody } from '../../breaches/decide.js';
 import { editBreach } from '../../breaches/edit-breach.js';
 import { getBreach } from '../../breaches/get-breach.js';
 import { changePerson, personChangeBody } from '../../breaches/population.js';
@@ -23,7 +23,10 @@ import { asForm, parseAs, postedFields, textOrNull } from './breach-forms.js';
 import { factField, factsBody, FactsForm, FactsView } from './breach-facts.js';
 import { Drafts } from './breach-drafts.js';
 import { Population, readPopulation } from './breach-population.js';
-import { Assessment, Clocks, Revisions, Timeline } from './breach-sections.js';
+import { Assessment, Clocks, NextSteps, Revisions, Timeline } from './breach-sections.js';
+import { Tasks } from './breach-tasks.js';
+import { breachRuns } from '../../playbooks/tasks.js';
+import { changeTask, startRun, startRunBody, taskChangeBody } from '../../playbooks/runs.js';
 
 const breachOf = (ctx: PageContext) => breachIdOf(ctx.c.req.param('id') ?? '');
 const here = (ctx: PageContext) => `/breaches/${breachOf(ctx)}`;
@@ -56,12 +59,15 @@ export const breachPage = definePage({
     const seesDrafts = ctx.can('GET /breaches/{breachId}/drafts');
     // Read side by side; the population's counts are the record's own (counted once).
     const reading = getBreach(db, id, { config: ctx.deps.config, now: ctx.now });
-    const [record, revisions, population, drafts, posted] = await Promise.all([
+    const seesTasks = ctx.can('GET /breaches/{id}/playbooks');
+    const [record, revisions, population, drafts, posted, runs] = await Promise.all([
       reading,
       full ? listRevisions(db, id) : undefined,
       seesPeople ? readPopulation(db, id, ctx.c.req.query(), ctx.now, reading.then((r) => r.people)) : undefined,
       seesDrafts ? listDraftsOfBreach(db, id) : undefined,
       form ? postedFields(ctx) : {},
+      // After the record: the runs are re-read against the breach (tasks may appear), as the API's GET does.
+      seesTasks ? reading.then(() => breachRuns(ctx.deps, id)) : undefined,
     ]);
     const page = here(ctx);
     const doneWhat = ctx.c.req.query('done');
@@ -110,6 +116,8 @@ export const breachPage = definePage({
           </p>
         ) : null}
         {full ? <Clocks ctx={ctx} record={record} /> : null}
+        {runs ? <Tasks ctx={ctx} runs={runs} form={form} page={page} canStart={ctx.can('POST /breaches/{id}/playbooks')} canChange={ctx.can('POST /playbook-tasks/{id}/{change}')} /> : null}
+        {full ? <NextSteps ctx={ctx} record={record} form={form} page={page} canMove={ctx.can('POST /breaches/{id}/status')} /> : null}
         {full && ctx.can('PATCH /breaches/{id}') ? (
           <FactsForm ctx={ctx} facts={record.facts} version={record.version} form={form} posted={posted} page={page} />
         ) : (
@@ -159,6 +167,31 @@ export const breachPage = definePage({
         });
         await asForm(decideBreach(ctx.deps, breachOf(ctx), body, ctx.actor));
         return done(ctx, 'decided', 'decision-title');
+      },
+    },
+    status: {
+      api: ['POST /breaches/{id}/status'],
+      async run(ctx, form) {
+        const body = parseAs(statusBody, { status: form.status, reason: form.reason ?? '' });
+        // What the new status still needs comes back by field (the register's names): shown on the form.
+        await asForm(changeStatus(ctx.deps, breachOf(ctx), body, ctx.actor), (path) => (path === 'reason' || path === 'status' ? path : 'form'));
+        return done(ctx, 'status', 'next-title');
+      },
+    },
+    task: {
+      api: ['POST /playbook-tasks/{id}/{change}'],
+      async run(ctx, form) {
+        const body = parseAs(taskChangeBody, { reason: form.reason ?? '' });
+        await asForm(changeTask(ctx.deps, form.taskId ?? '', form.change !== 'undo', body, ctx.actor), (path) => (path === 'reason' ? 'reason' : 'form'));
+        return done(ctx, 'task', 'tasks-title');
+      },
+    },
+    playbook: {
+      api: ['POST /breaches/{id}/playbooks'],
+      async run(ctx, form) {
+        const body = parseAs(startRunBody, { playbook: form.playbook ?? '', exercise: form.exercise === 'on', reason: form.reason ?? '' });
+        await asForm(startRun(ctx.deps, breachOf(ctx), body, ctx.actor));
+        return done(ctx, 'playbook', 'tasks-title');
       },
     },
     event: {

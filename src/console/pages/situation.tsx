@@ -91,7 +91,11 @@ function Breaches(props: { ctx: PageContext; situation: Situation }) {
         const late = breach.gdprState === 'missed';
         return (
           <li class="fr-mb-2w">
-            <strong>{format(l.breach, { id: breach.id, title: breach.title })}</strong>{' '}
+            <strong>
+              <a class="fr-link" href={ctx.href(`/breaches/${breach.id}`)}>
+                {format(l.breach, { id: breach.id, title: breach.title })}
+              </a>
+            </strong>{' '}
             <span class="fr-badge fr-badge--sm fr-badge--info">{(l.status as Record<string, string>)[breach.status] ?? breach.status}</span>
             <br />
             {breach.gdprState === 'met' || breach.gdprState === 'not-required' ? (
