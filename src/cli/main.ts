@@ -1,3 +1,5 @@
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, parseConfig } from '../config.js';
 import { auditCommand } from './audit-command.js';
 import { migrateCommand } from './migrate-command.js';
@@ -61,8 +63,8 @@ export class UsageError extends Error {
 
 export const loadConfig = (env: NodeJS.ProcessEnv) => parseConfig(env);
 
-const isEntry = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isEntry || process.argv[1]?.endsWith('/bin/vigie.js') || process.argv[1]?.endsWith('/bin/vigie')) {
+/** Runs the command named by process.argv and ends the process with its exit code (bin/vigie.js calls it). */
+export function runFromCommandLine(): void {
   main(process.argv.slice(2), process.env).then(
     (code) => {
       if (code !== 0) process.exit(code);
@@ -72,4 +74,16 @@ if (isEntry || process.argv[1]?.endsWith('/bin/vigie.js') || process.argv[1]?.en
       process.exit(1);
     },
   );
+}
+
+// Started as a file of its own (`node --import tsx src/cli/main.ts …`, as some tests do): compare real paths,
+// never names. bin/vigie.js imports this module and calls runFromCommandLine itself.
+if (process.argv[1] && realpathOrSelf(process.argv[1]) === fileURLToPath(import.meta.url)) runFromCommandLine();
+
+function realpathOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
