@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { openBreachBody } from '../breaches/breach-facts.js';
 import type { BreachActor, BreachDeps } from '../breaches/breach-store.js';
 import { assessBreach, decideBody, decideBreach } from '../breaches/decide.js';
@@ -14,60 +13,98 @@ import type { Config } from '../config.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { openDatabase } from '../entry/open-database.js';
 import { ValidationError } from '../http/errors.js';
-import { ApiError, apiClientFrom, type ApiClient } from './api-client.js';
+import { apiClientFrom, type ApiClient } from './api-client.js';
 import { decisionLine, eventLine, printAssessment, printOpened, printTable, type AssessmentOutput, type TableLine } from './breach-output.js';
-import { loadConfig, UsageError, type Command } from './main.js';
+import { loadConfig } from './config.js';
+import { defineCommand, defineGroup, UsageError, type OptionSpecs, type PositionalSpec } from './spec.js';
 
-const usage = `breach open --title "…" [--aware "2026-03-27 16:00"] [--discovered …] [--started …] [--nature confidentiality] [--facts facts.json] [--reason "…"]
-       breach show <id> [--format md|html|json]
-       breach list [--format table|csv|json]
-       breach event <id> --kind note|discovered|contained|ended|… --at "2020-03-31 11:45" --summary "…"
-       breach assess <id> --input assessment.json      (ENISA score and recommendation, factor by factor)
-       breach decide <id> --authority notify|not-notify --people inform|not-inform|public-communication|undetermined --justification "…" [--delay-reasons "…"]
-       breach export [--format csv|json]
-Dates without an offset are read in VIGIE_TIMEZONE. With --url (or VIGIE_URL) and --token (or VIGIE_TOKEN, a staff token
-with role dpo) it works through a running Vigie's API, as the token's holder; otherwise it needs DATABASE_URL (the
-embedded database belongs to the running server) and --by names who acts (default: cli:$USER).`;
-
-const options = {
-  title: { type: 'string' },
-  aware: { type: 'string' },
-  discovered: { type: 'string' },
-  started: { type: 'string' },
-  nature: { type: 'string', multiple: true },
-  facts: { type: 'string' },
-  reason: { type: 'string' },
-  format: { type: 'string' },
-  kind: { type: 'string' },
-  at: { type: 'string' },
-  summary: { type: 'string' },
-  input: { type: 'string' },
-  authority: { type: 'string' },
-  people: { type: 'string' },
-  justification: { type: 'string' },
-  'delay-reasons': { type: 'string' },
-  by: { type: 'string' },
-  url: { type: 'string' },
-  token: { type: 'string' },
+const connection = {
+  url: { type: 'string', value: 'URL', env: 'VIGIE_URL', description: 'a running Vigie, such as http://localhost:8080' },
+  token: { type: 'string', value: 'TOKEN', env: 'VIGIE_TOKEN', description: 'a staff token with role dpo (read: dpo or auditor)' },
+  by: { type: 'string', value: 'NAME', description: 'without --url, on DATABASE_URL: who acts (default cli:$USER)' },
 } as const;
+const when = (what: string) => `${what}: "2026-03-27 16:00" (in VIGIE_TIMEZONE) or 2026-03-27T16:00:00+01:00`;
+const breachId = [{ name: 'id', description: 'the breach number in the register' }];
 
-type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof options; allowPositionals: true }>>['values'];
+interface Values {
+  title?: string | undefined;
+  aware?: string | undefined;
+  discovered?: string | undefined;
+  started?: string | undefined;
+  nature?: string[] | undefined;
+  facts?: string | undefined;
+  reason?: string | undefined;
+  format?: string | undefined;
+  kind?: string | undefined;
+  at?: string | undefined;
+  summary?: string | undefined;
+  input?: string | undefined;
+  authority?: string | undefined;
+  people?: string | undefined;
+  justification?: string | undefined;
+  'delay-reasons'?: string | undefined;
+  by?: string | undefined;
+  url?: string | undefined;
+  token?: string | undefined;
+}
 
-export const breachCommand: Command = {
-  summary: 'breach open|show|list|event|assess|decide|export: the breach register (see --help)',
-  async run(args, env) {
-    const [action, ...rest] = args;
-    if (!action || action === '--help' || !['open', 'show', 'list', 'event', 'assess', 'decide', 'export'].includes(action)) {
-      throw new UsageError(`usage: vigie ${usage}`);
-    }
-    const { values, positionals } = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+const leaf = (name: string, summary: string, options: OptionSpecs, positionals: PositionalSpec[] = []) =>
+  defineCommand({ name, summary, options: { ...options, ...connection }, positionals, run: ({ values, positionals: given, env }) => runBreach(name, given, values as Values, env) });
+
+export const breachCommand = defineGroup({
+  name: 'breach',
+  summary: 'the breach register: open, show, list, event, assess, decide, export',
+  notes: [
+    'Dates without an offset are read in VIGIE_TIMEZONE. With --url (VIGIE_URL) and --token (VIGIE_TOKEN) it works',
+    "through a running Vigie's API as the token's holder; otherwise on DATABASE_URL.",
+  ],
+  subcommands: [
+    leaf('open', 'open a breach: its clocks start from the awareness time', {
+      title: { type: 'string', value: 'TEXT', description: 'a short title' },
+      aware: { type: 'string', value: 'WHEN', description: when('when the organisation became aware') },
+      discovered: { type: 'string', value: 'WHEN', description: when('when it was discovered') },
+      started: { type: 'string', value: 'WHEN', description: when('when it started') },
+      nature: { type: 'string', value: 'NATURE', multiple: true, description: 'confidentiality, integrity or availability' },
+      facts: { type: 'string', value: 'FILE', description: 'a JSON file of facts (the CNIL form fields); options override it' },
+      reason: { type: 'string', value: 'TEXT', description: 'why, for the history' },
+    }),
+    leaf('show', 'a breach as a document (Markdown, HTML) or JSON', { format: { type: 'string', value: 'md|html|json', description: 'the output', default: 'md' } }, breachId),
+    leaf('list', 'the register, one line per breach with its clocks', { format: { type: 'string', value: 'table|csv|json', description: 'the output', default: 'table' } }),
+    leaf(
+      'event',
+      'add a dated event to the timeline',
+      {
+        kind: { type: 'string', value: 'KIND', required: true, description: `one of ${eventKinds.join(', ')}` },
+        at: { type: 'string', value: 'WHEN', required: true, description: when('when it happened') },
+        summary: { type: 'string', value: 'TEXT', required: true, description: 'what happened' },
+      },
+      breachId,
+    ),
+    leaf('assess', 'ENISA score and recommendation, factor by factor', { input: { type: 'string', value: 'FILE', required: true, description: 'assessment.json (see README: easeOfIdentification, confidentiality, …)' } }, breachId),
+    leaf(
+      'decide',
+      "record the DPO's decision: notify the authority, inform the people",
+      {
+        authority: { type: 'string', value: 'notify|not-notify', required: true, description: 'notify the supervisory authority or not' },
+        people: { type: 'string', value: 'DECISION', required: true, description: 'inform, not-inform, public-communication or undetermined' },
+        justification: { type: 'string', value: 'TEXT', required: true, description: 'why (required in writing when not notifying)' },
+        'delay-reasons': { type: 'string', value: 'TEXT', description: 'reasons for a notification after 72 hours' },
+      },
+      breachId,
+    ),
+    leaf('export', 'the whole register as CSV or JSON', { format: { type: 'string', value: 'csv|json', description: 'the output', default: 'json' } }),
+  ],
+});
+
+async function runBreach(action: string, positionals: string[], values: Values, env: NodeJS.ProcessEnv): Promise<number> {
+  {
     const config = loadConfig(env);
     const client = apiClientFrom(values, env);
     if (client) {
-      if (values.by) throw new UsageError("breach: --by names who acts in the database; through the API the token's holder acts");
+      if (values.by) throw new UsageError("--by names who acts in the database; through the API the token's holder acts");
       return remote(client, action, positionals, values, config);
     }
-    if (!config.databaseUrl) throw new UsageError('breach: needs DATABASE_URL, or --url and --token to work through a running Vigie (the embedded database belongs to the running server)');
+    if (!config.databaseUrl) throw new UsageError('needs DATABASE_URL, or --url and --token to work through a running Vigie (the embedded database belongs to the running server)');
     const actor: BreachActor = { subject: values.by ?? `cli:${env.USER ?? env.USERNAME ?? 'unknown'}`, roles: ['dpo'] };
     const { db } = await openDatabase(config);
     try {
@@ -98,27 +135,17 @@ export const breachCommand: Command = {
           return 0;
         }
       }
-    } catch (error) {
-      if (error instanceof ValidationError) {
-        for (const e of error.errors) console.error(`vigie: ${e.path}: ${e.message}`);
-        return 1;
-      }
-      if (error instanceof Error && 'status' in error && typeof error.status === 'number' && error.status < 500) {
-        console.error(`vigie: ${error.message}`);
-        return 1;
-      }
-      throw error;
     } finally {
       await db.destroy();
     }
-  },
-};
+  }
+}
 
 function fail(message: string): never {
   throw new UsageError(message);
 }
 
-function when(text: string | undefined, flag: string, config: Config): string | undefined {
+function whenOption(text: string | undefined, flag: string, config: Config): string | undefined {
   if (text === undefined) return undefined;
   const date = parseDateInZone(text, config.timeZone);
   if (!date) fail(`breach: ${flag} must look like "2026-03-27 16:00" (in ${config.timeZone}) or 2026-03-27T16:00:00+01:00`);
@@ -130,9 +157,9 @@ async function openInput(values: Values, config: Config) {
   const given = {
     ...fromFile,
     ...(values.title ? { title: values.title } : {}),
-    ...(values.aware ? { awareAt: when(values.aware, '--aware', config) } : {}),
-    ...(values.discovered ? { discoveredAt: when(values.discovered, '--discovered', config) } : {}),
-    ...(values.started ? { startedAt: when(values.started, '--started', config) } : {}),
+    ...(values.aware ? { awareAt: whenOption(values.aware, '--aware', config) } : {}),
+    ...(values.discovered ? { discoveredAt: whenOption(values.discovered, '--discovered', config) } : {}),
+    ...(values.started ? { startedAt: whenOption(values.started, '--started', config) } : {}),
     ...(values.nature ? { natures: values.nature } : {}),
     ...(values.reason ? { reason: values.reason } : {}),
   };
@@ -171,7 +198,7 @@ async function list(deps: BreachDeps, format: string) {
 async function event(deps: BreachDeps, id: string, values: Values, actor: BreachActor) {
   const kind = values.kind as EventKind | undefined;
   if (!kind || !eventKinds.includes(kind)) fail(`breach event: --kind must be one of ${eventKinds.join(', ')}`);
-  const at = when(values.at, '--at', deps.config) ?? fail('breach event: --at is required');
+  const at = whenOption(values.at, '--at', deps.config) ?? fail('breach event: --at is required');
   if (!values.summary?.trim()) fail('breach event: --summary is required');
   await addTimelineEvent(deps, id, { kind, at: new Date(at), summary: values.summary.trim() }, actor);
   console.log(eventLine(id, new Date(at), kind, deps.config.timeZone));
@@ -193,7 +220,7 @@ async function remote(client: ApiClient, action: string, positionals: string[], 
   const zone = config.timeZone;
   const base = config.adminPrefix;
   const id = () => encodeURIComponent(positionals[0] ?? fail(`breach ${action}: the breach id is required`));
-  try {
+  {
     switch (action) {
       case 'open': {
         const { id: created } = await client.request<{ id: string }>('POST', `${base}/breaches`, await openInput(values, config));
@@ -219,7 +246,7 @@ async function remote(client: ApiClient, action: string, positionals: string[], 
       case 'event': {
         const kind = values.kind as EventKind | undefined;
         if (!kind || !eventKinds.includes(kind)) fail(`breach event: --kind must be one of ${eventKinds.join(', ')}`);
-        const at = when(values.at, '--at', config) ?? fail('breach event: --at is required');
+        const at = whenOption(values.at, '--at', config) ?? fail('breach event: --at is required');
         if (!values.summary?.trim()) fail('breach event: --summary is required');
         await client.request('POST', `${base}/breaches/${id()}/events`, { kind, at, summary: values.summary.trim() });
         console.log(eventLine(positionals[0]!, new Date(at), kind, zone));
@@ -242,16 +269,5 @@ async function remote(client: ApiClient, action: string, positionals: string[], 
         return 0;
       }
     }
-  } catch (error) {
-    // One clear line, as for every CLI error; never a stack trace for a refused request.
-    if (error instanceof ApiError) {
-      console.error(`vigie: ${error.message}`);
-      return 1;
-    }
-    if (error instanceof ValidationError) {
-      for (const e of error.errors) console.error(`vigie: ${e.path}: ${e.message}`);
-      return 1;
-    }
-    throw error;
   }
 }

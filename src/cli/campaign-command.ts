@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { systemClock } from '../clock.js';
 import type { DeliveryChannel } from '../delivery/ports.js';
 import { createCampaign } from '../delivery/campaigns.js';
@@ -10,36 +9,61 @@ import { runWorker } from '../delivery/worker.js';
 import { transportsFromConfig, workerContext } from '../entry/delivery-worker.js';
 import { openDatabase } from '../entry/open-database.js';
 import { createLogger } from '../logger.js';
-import { loadConfig, UsageError, type Command } from './main.js';
+import { loadConfig } from './config.js';
+import { defineCommand, defineGroup, UsageError, type OptionSpecs, type PositionalSpec } from './spec.js';
 import { progressBar } from './progress-bar.js';
 
-const usage = 'campaign create|start|pause|resume|cancel|status|report|resend|work …';
+const by = { type: 'string', value: 'NAME', description: 'who acts (recorded)' } as const;
+const reason = { type: 'string', value: 'TEXT', description: 'why (recorded)' } as const;
+const campaignId = [{ name: 'campaign', description: 'the campaign id' }];
+
+interface Values {
+  draft?: string | undefined;
+  channel?: string | undefined;
+  segment?: string | undefined;
+  carrier?: string | undefined;
+  states: string;
+  by?: string | undefined;
+  reason?: string | undefined;
+  follow?: boolean | undefined;
+  'batch-size': string;
+}
+
+const leaf = (name: string, summary: string, options: OptionSpecs, positionals: PositionalSpec[] = campaignId) =>
+  defineCommand({ name, summary, options, positionals, run: ({ values, positionals: given, env }) => runCampaign(name, given, { states: 'failed,unknown', 'batch-size': '200', ...values } as Values, env) });
 
 /**
- * `vigie campaign …`: the same service functions as the API, on the configured database. Actions by a
- * person need --by and --reason (who and why are recorded); `work` runs a sending worker until SIGTERM.
+ * `vigie campaign …`: the same service functions as the API. Actions by a person need --by and --reason (who
+ * and why are recorded); `work` runs a sending worker until SIGTERM.
  */
-export const campaignCommand: Command = {
-  summary: `delivery campaigns: ${usage}`,
-  async run(args, env) {
-    const [sub, ...rest] = args;
-    const { values, positionals } = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: {
-        draft: { type: 'string' },
-        channel: { type: 'string' },
-        segment: { type: 'string' },
-        carrier: { type: 'string' },
-        states: { type: 'string', default: 'failed,unknown' },
-        by: { type: 'string' },
-        reason: { type: 'string' },
-        follow: { type: 'boolean', default: false },
-        'batch-size': { type: 'string', default: '200' },
-      },
-      strict: true,
-    });
-    if (!sub) throw new UsageError(`usage: vigie ${usage}`);
+export const campaignCommand = defineGroup({
+  name: 'campaign',
+  summary: 'send an approved draft to the people concerned and follow its delivery',
+  subcommands: [
+    leaf('create', 'queue one message per person of the breach from an approved draft', {
+      draft: { type: 'string', value: 'ID', required: true, description: 'the approved draft' },
+      channel: { type: 'string', value: 'email|sms|letter', required: true, description: 'the channel (the draft must have its part)' },
+      segment: { type: 'string', value: 'NAME', description: 'only this segment of the population' },
+      by,
+      reason,
+    }, []),
+    ...campaignActions.map((action) => leaf(action, `${action} the campaign`, { by, reason })),
+    leaf('status', 'how far the campaign is, state by state', { follow: { type: 'boolean', description: 'keep printing until it is done' } }),
+    leaf('report', 'reconciliation by channel, carrier and segment, with the alerts', {}),
+    leaf('resend', 'queue again the messages in the given states', {
+      states: { type: 'string', value: 'LIST', description: 'failed, unknown (comma-separated)', default: 'failed,unknown' },
+      channel: { type: 'string', value: 'CHANNEL', description: 'resend on another channel' },
+      carrier: { type: 'string', value: 'NAME', description: 'only the messages of this carrier' },
+      segment: { type: 'string', value: 'NAME', description: 'only this segment' },
+      by,
+      reason,
+    }),
+    leaf('work', 'run a sending worker until SIGTERM (VIGIE_SMTP_URL and/or VIGIE_SMS_URL)', { 'batch-size': { type: 'string', value: 'N', description: 'messages claimed at a time', default: '200' } }, []),
+  ],
+});
+
+async function runCampaign(sub: string, positionals: string[], values: Values, env: NodeJS.ProcessEnv): Promise<number> {
+  {
     const config = loadConfig(env);
     const { db } = await openDatabase(config);
     const logger = createLogger(config.logLevel);
@@ -106,9 +130,9 @@ export const campaignCommand: Command = {
         console.log(`campaign ${created.campaign.id}: resend of ${id()}, ${created.queued} message(s) queued (status ready)`);
         return 0;
       }
-      throw new UsageError(`usage: vigie ${usage}`);
+      throw new UsageError(`unknown subcommand ${sub}`);
     } finally {
       await db.destroy();
     }
-  },
-};
+  }
+}

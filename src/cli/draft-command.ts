@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { systemClock } from '../clock.js';
 import { openDatabase } from '../entry/open-database.js';
 import { loadTemplateOverrides } from '../entry/load-templates.js';
@@ -13,30 +12,48 @@ import type { Actor, NoticeDeps } from '../notices/notice-deps.js';
 import { previewDraft, type Preview } from '../notices/preview.js';
 import { renderDraft } from '../notices/render-draft.js';
 import { createTemplateSet } from '../notices/template-set.js';
-import { loadConfig, UsageError, type Command } from './main.js';
+import { loadConfig } from './config.js';
+import { defineCommand, defineGroup, UsageError, type OptionSpecs, type PositionalSpec } from './spec.js';
 
-const usage = `usage:
-  vigie draft cnil <breach> [--complementary] [--lang fr|en] [--input facts.json] [--dry-run] [--by name] [--reason "…"]
-  vigie draft notice <breach> --channel sms|email|letter [--kind notice|apology|public-notice|partner-notice] [--lang fr|en] [--input facts.json] [--dry-run]
-  vigie draft preview <draft-id> [--person person.json]
-  vigie draft preview --kind notice --channel sms --input facts.json [--person person.json] [--lang fr|en]
-  vigie draft show <draft-id>
-  vigie draft approve <draft-id> --version N --reason "…" [--by name]
-Facts come from the breach register (DATABASE_URL, or the embedded database) unless --input gives a DraftInput JSON file.
-Drafts are saved as version 1 (print the id) unless --dry-run; the CLI acts as the person named by --by (default $USER).`;
+const lang = { type: 'string', value: 'fr|en', description: 'the language', default: 'fr' } as const;
+const input = { type: 'string', value: 'FILE', description: 'a DraftInput JSON file instead of the facts of the register' } as const;
+const by = { type: 'string', value: 'NAME', description: 'who acts (default $USER)' } as const;
+const reason = { type: 'string', value: 'TEXT', description: 'why, for the history' } as const;
+const dryRun = { type: 'boolean', description: 'print it, save nothing' } as const;
+const person = { type: 'string', value: 'FILE', description: 'a person JSON file to fill the message with (default: a sample person)' } as const;
+const kind = { type: 'string', value: 'KIND', description: `one of ${draftKinds.join(', ')}`, default: 'notice' } as const;
+const channel = { type: 'string', value: 'CHANNEL', description: 'sms, email, letter or web' } as const;
+const breach = [{ name: 'breach', description: 'the breach number in the register' }];
+const draft = [{ name: 'draft', description: 'the draft id' }];
 
-const options = {
-  lang: { type: 'string', default: 'fr' },
-  channel: { type: 'string' },
-  kind: { type: 'string' },
-  input: { type: 'string' },
-  person: { type: 'string' },
-  complementary: { type: 'boolean', default: false },
-  'dry-run': { type: 'boolean', default: false },
-  by: { type: 'string' },
-  reason: { type: 'string' },
-  version: { type: 'string' },
-} as const;
+interface Values {
+  lang: string;
+  channel?: string | undefined;
+  kind?: string | undefined;
+  input?: string | undefined;
+  person?: string | undefined;
+  complementary?: boolean | undefined;
+  'dry-run'?: boolean | undefined;
+  by?: string | undefined;
+  reason?: string | undefined;
+  version?: string | undefined;
+}
+
+const leaf = (name: string, summary: string, options: OptionSpecs, positionals: PositionalSpec[]) =>
+  defineCommand({ name, summary, options, positionals, run: ({ values, positionals: given, env }) => runDraft(name, given, values as unknown as Values, env) });
+
+export const draftCommand = defineGroup({
+  name: 'draft',
+  summary: 'the CNIL notification and the messages to people: cnil, notice, preview, show, approve',
+  notes: ['Facts come from the breach register unless --input gives a DraftInput JSON file. Drafts are saved as version 1 unless --dry-run.'],
+  subcommands: [
+    leaf('cnil', 'write the CNIL notification from the register', { complementary: { type: 'boolean', description: 'the complementary notification (after the initial one)' }, lang, input, 'dry-run': dryRun, by, reason }, breach),
+    leaf('notice', 'write a message to the people concerned', { channel: { ...channel, required: true }, kind, lang, input, 'dry-run': dryRun, by, reason }, breach),
+    leaf('preview', 'a draft as its recipient sees it (a saved draft, or --input without saving)', { kind, channel, input, person, lang }, [{ ...draft[0]!, optional: true }]),
+    leaf('show', 'a saved draft, its parts as written', {}, draft),
+    leaf('approve', 'approve a version of a draft (the DPO), so it may be sent', { version: { type: 'string', value: 'N', required: true, description: 'the version you read' }, reason: { ...reason, required: true }, by }, draft),
+  ],
+});
 
 async function readJson(path: string, flag: string): Promise<unknown> {
   try {
@@ -63,16 +80,9 @@ function print(preview: Preview, heading: string): void {
   }
 }
 
-export const draftCommand: Command = {
-  summary: 'draft cnil|notice|preview|show|approve: CNIL notification and messages to people (see --help)',
-  async run(args, env) {
-    const [action, ...rest] = args;
-    if (!action || action === '--help' || !['cnil', 'notice', 'preview', 'show', 'approve'].includes(action)) {
-      console.log(usage);
-      return action === '--help' ? 0 : 2;
-    }
-    const { values, positionals } = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
-    const lang = values.lang as Language;
+async function runDraft(action: string, positionals: string[], values: Values, env: NodeJS.ProcessEnv): Promise<number> {
+  {
+    const lang = (values.lang ?? 'fr') as Language;
     if (lang !== 'fr' && lang !== 'en') throw new UsageError('draft: --lang must be fr or en');
     const config = loadConfig(env);
     const overrides = config.notices.templatesDir ? await loadTemplateOverrides(config.notices.templatesDir) : undefined;
@@ -89,7 +99,7 @@ export const draftCommand: Command = {
         print(previewDraft(draft, { timeZone: config.timeZone, smsMaxSegments: config.notices.smsMaxSegments, person, source: input }), `${kind} / ${channel} / ${lang} (not saved)`);
       });
     }
-    if (!target) throw new UsageError(`draft ${action}: a ${action === 'cnil' || action === 'notice' ? 'breach' : 'draft'} id is required\n${usage}`);
+    if (!target) throw new UsageError(`a ${action === 'cnil' || action === 'notice' ? 'breach' : 'draft'} id is required`);
     const { db } = await openDatabase(config);
     const deps: NoticeDeps = { db, clock: systemClock, config, noticeTemplates: overrides };
     try {
@@ -122,8 +132,8 @@ export const draftCommand: Command = {
     } finally {
       await db.destroy();
     }
-  },
-};
+  }
+}
 
 /** Missing or invalid fields: one line naming them, exit code 1 (the draft was not written). */
 function reportInvalid(run: () => void): number {

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { systemClock } from '../clock.js';
 import type { Config } from '../config.js';
 import { dateInZone, instantsFromZoned } from '../maintenance/format-time.js';
@@ -6,26 +5,15 @@ import { isoInZone, offsetMinutes, offsetText } from '../time/zoned.js';
 import { endAllMaintenance, startMaintenance, type MaintenanceActor } from '../maintenance/service.js';
 import { loadCurrentWindows } from '../maintenance/store.js';
 import { scopeText, windowInForce } from '../maintenance/window.js';
-import { ValidationError } from '../http/errors.js';
 import { openDatabase } from '../entry/open-database.js';
-import { ApiError, apiClientFrom, type ApiClient } from './api-client.js';
-import { loadConfig, UsageError, type Command } from './main.js';
+import { apiClientFrom, type ApiClient } from './api-client.js';
+import { loadConfig } from './config.js';
+import { defineCommand, defineGroup, UsageError } from './spec.js';
 
-const usage =
-  'maintenance on --reason "…" [--scope /prefix] [--read-only] [--from 14:00] [--until 15:15] [--retry 600] | off [--reason "…"] [--scope /prefix] | status; ' +
-  'with --url/VIGIE_URL and --token/VIGIE_TOKEN it talks to a running Vigie, otherwise to DATABASE_URL';
-
-const options = {
-  url: { type: 'string' },
-  token: { type: 'string' },
-  reason: { type: 'string' },
-  scope: { type: 'string' },
-  'read-only': { type: 'boolean' },
-  from: { type: 'string' },
-  until: { type: 'string' },
-  retry: { type: 'string' },
-  'no-bypass-link': { type: 'boolean' },
-  actor: { type: 'string' },
+const connection = {
+  url: { type: 'string', value: 'URL', env: 'VIGIE_URL', description: 'a running Vigie, such as http://localhost:8080' },
+  token: { type: 'string', value: 'TOKEN', env: 'VIGIE_TOKEN', description: 'a staff token with role sre or admin (vigie token --sub you --role sre)' },
+  actor: { type: 'string', value: 'NAME', description: 'without --url, on DATABASE_URL: who acts (default cli:$USER)' },
 } as const;
 
 /** "15:15" (today, in VIGIE_TIMEZONE), "2020-03-31T15:15" (in the zone) or RFC 3339 with an offset. */
@@ -51,50 +39,73 @@ export function parseWhen(text: string, flag: string, now: Date, timeZone: strin
   return new Date(ms);
 }
 
-export const maintenanceCommand: Command = {
-  summary: 'maintenance on|off|status: the maintenance switch (see --help)',
-  async run(args, env) {
-    const [action, ...rest] = args;
-    if (action !== 'on' && action !== 'off' && action !== 'status') throw new UsageError(`usage: vigie ${usage}`);
-    const { values } = parseArgs({ args: rest, options, strict: true });
+const onOptions = {
+  reason: { type: 'string', value: 'TEXT', required: true, description: 'why, for the register and the history (internal: visitors never see it)' },
+  scope: { type: 'string', value: 'PREFIX', description: 'a path prefix such as /declarations (default: the whole site)' },
+  'read-only': { type: 'boolean', description: 'let reads through, stop writes' },
+  from: { type: 'string', value: 'WHEN', description: 'start later: 14:00 (today), 2020-03-31 14:00 (in VIGIE_TIMEZONE) or with an offset' },
+  until: { type: 'string', value: 'WHEN', description: 'planned end, written like --from (Retry-After and the page say it)' },
+  retry: { type: 'string', value: 'SECONDS', description: 'Retry-After when there is no planned end' },
+  'no-bypass-link': { type: 'boolean', description: 'do not create a tester bypass link' },
+  ...connection,
+} as const;
+
+const on = defineCommand({
+  name: 'on',
+  summary: 'open a maintenance window now (or from --from), on the whole site or a path prefix',
+  options: onOptions,
+  async run({ values, env }) {
     const config = loadConfig(env);
     const now = systemClock.now();
     const client = apiClientFrom(values, env);
-    try {
-      if (action === 'on') {
-        if (!values.reason?.trim()) throw new UsageError('maintenance on: --reason "…" is required (it is shown to visitors and kept in the history)');
-        const retry = values.retry === undefined ? undefined : Number(values.retry);
-        if (retry !== undefined && (!Number.isInteger(retry) || retry < 1)) throw new UsageError('maintenance on: --retry must be a number of seconds');
-        const input = {
-          reason: values.reason,
-          scope: values.scope,
-          readOnly: values['read-only'] ?? false,
-          startsAt: values.from ? parseWhen(values.from, '--from', now, config.timeZone) : undefined,
-          plannedEnd: values.until ? parseWhen(values.until, '--until', now, config.timeZone) : undefined,
-          retryAfterSeconds: retry,
-          bypassLink: !values['no-bypass-link'],
-        };
-        return client ? await onViaApi(client, config, input) : await onDirect(config, input, actorOf(values.actor, env));
-      }
-      if (action === 'off') {
-        const input = { reason: values.reason?.trim() || 'Maintenance ended from the command line', scope: values.scope };
-        return client ? await offViaApi(client, config, input) : await offDirect(config, input, actorOf(values.actor, env));
-      }
-      return client ? await statusViaApi(client, config) : await statusDirect(config);
-    } catch (error) {
-      // One clear line, as for every CLI error; never a stack trace for a refused request.
-      if (error instanceof ApiError) {
-        console.error(`vigie: ${error.message}`);
-        return 1;
-      }
-      if (error instanceof ValidationError) {
-        console.error(`vigie: ${error.message}`);
-        return 1;
-      }
-      throw error;
-    }
+    const retry = values.retry === undefined ? undefined : Number(values.retry);
+    if (retry !== undefined && (!Number.isInteger(retry) || retry < 1)) throw new UsageError('--retry must be a number of seconds');
+    const input = {
+      reason: values.reason,
+      scope: values.scope,
+      readOnly: values['read-only'] ?? false,
+      startsAt: values.from ? parseWhen(values.from, '--from', now, config.timeZone) : undefined,
+      plannedEnd: values.until ? parseWhen(values.until, '--until', now, config.timeZone) : undefined,
+      retryAfterSeconds: retry,
+      bypassLink: !values['no-bypass-link'],
+    };
+    return client ? await onViaApi(client, config, input) : await onDirect(config, input, actorOf(values.actor, env));
   },
-};
+});
+
+const off = defineCommand({
+  name: 'off',
+  summary: 'end every window in force or planned (or those of --scope)',
+  options: {
+    reason: { type: 'string', value: 'TEXT', description: 'why, for the history', default: 'Maintenance ended from the command line' },
+    scope: { type: 'string', value: 'PREFIX', description: 'only the windows of this scope' },
+    ...connection,
+  },
+  async run({ values, env }) {
+    const config = loadConfig(env);
+    const client = apiClientFrom(values, env);
+    const input = { reason: values.reason, scope: values.scope };
+    return client ? await offViaApi(client, config, input) : await offDirect(config, input, actorOf(values.actor, env));
+  },
+});
+
+const status = defineCommand({
+  name: 'status',
+  summary: 'the windows in force or planned',
+  options: connection,
+  async run({ values, env }) {
+    const config = loadConfig(env);
+    const client = apiClientFrom(values, env);
+    return client ? await statusViaApi(client, config) : await statusDirect(config);
+  },
+});
+
+export const maintenanceCommand = defineGroup({
+  name: 'maintenance',
+  summary: 'the maintenance switch: on, off, status',
+  subcommands: [on, off, status],
+  notes: ['With --url (VIGIE_URL) and --token (VIGIE_TOKEN) it acts through a running Vigie as the token\'s holder.'],
+});
 
 type OnInput = Parameters<typeof startMaintenance>[1];
 

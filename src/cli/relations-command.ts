@@ -1,36 +1,30 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
 import { systemClock } from '../clock.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { openDatabase } from '../entry/open-database.js';
 import { parseRelationsCsv } from '../exposure/relations-csv.js';
 import { upsertEntitlements } from '../exposure/relations.js';
-import { loadConfig, UsageError, type Command } from './main.js';
-
-const usage = 'relations import <file.csv> [--skip-bad-lines] [--reason "…"] [--source name] [--actor name]';
+import { loadConfig } from './config.js';
+import { defineCommand, defineGroup, UsageError } from './spec.js';
 
 /**
  * `vigie relations import file.csv`: all or nothing — one bad line and nothing is stored, every bad line
  * is listed with its number — unless --skip-bad-lines, which stores the good ones and lists the rest.
  */
-export const relationsCommand: Command = {
-  summary: 'import who may see whose data from a CSV: relations import file.csv [--skip-bad-lines]',
-  async run(args, env) {
-    const { values, positionals } = parseArgs({
-      args,
-      options: {
-        'skip-bad-lines': { type: 'boolean', default: false },
-        reason: { type: 'string' },
-        source: { type: 'string' },
-        actor: { type: 'string' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-    const [action, file] = positionals;
-    if (action !== 'import' || !file) throw new UsageError(`usage: vigie ${usage}`);
+const importRelations = defineCommand({
+  name: 'import',
+  summary: 'import who may see whose data from a CSV (all or nothing unless --skip-bad-lines)',
+  positionals: [{ name: 'file.csv', description: 'the relations: principal, subject, relation, from, until' }],
+  options: {
+    'skip-bad-lines': { type: 'boolean', description: 'store the good lines, list the bad ones' },
+    reason: { type: 'string', value: 'TEXT', description: 'why (recorded; default: the file name)' },
+    source: { type: 'string', value: 'NAME', description: 'where the relations come from (default csv:<file>)' },
+    actor: { type: 'string', value: 'NAME', description: 'who acts (default $USER)' },
+  },
+  async run({ values, positionals, env }) {
+    const file = positionals[0]!;
     const config = loadConfig(env);
     let text: string;
     try {
@@ -60,4 +54,10 @@ export const relationsCommand: Command = {
       await db.destroy();
     }
   },
-};
+});
+
+export const relationsCommand = defineGroup({
+  name: 'relations',
+  summary: 'who may see whose data (entitlements): import',
+  subcommands: [importRelations],
+});

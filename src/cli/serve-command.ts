@@ -1,9 +1,13 @@
 import { startServer } from '../entry/node.js';
-import { loadConfig, type Command } from './main.js';
+import { loadConfig } from './config.js';
+import { defineCommand } from './spec.js';
 
-export const serveCommand: Command = {
-  summary: 'serve the API (and, later, the gateway) until SIGTERM/SIGINT',
-  async run(_args, env) {
+export const serveCommand = defineCommand({
+  name: 'serve',
+  summary: 'serve the API, the console and (with VIGIE_UPSTREAM) the gateway until SIGTERM/SIGINT',
+  options: {},
+  notes: ['Settings come from the environment (PORT, DATABASE_URL or VIGIE_DATA_DIR, …: README.md, Configuration).'],
+  async run({ env }) {
     const server = await startServer(loadConfig(env), env);
     await new Promise<void>((resolve) => {
       const stop = () => {
@@ -15,4 +19,4 @@ export const serveCommand: Command = {
       process.on('SIGINT', stop);
     });
   },
-};
+});

@@ -83,7 +83,7 @@ describe('a real Node server: CLI over the API, the page in a real browser, the 
     const until = isoInZone(Date.now() + 2 * 3600_000, 'Europe/Paris').slice(0, 16);
     const noReason = await runCli(['on', '--url', base, '--token', sre], {});
     expect(noReason.code).toBe(2);
-    expect(noReason.output).toContain('--reason "…" is required');
+    expect(noReason.output).toContain('vigie maintenance on: --reason is required');
     const badScope = await runCli(['on', '--reason', 'x', '--scope', 'declarations', '--url', base, '--token', sre], {});
     expect(badScope.code).toBe(1);
     expect(badScope.output).toMatch(/^vigie: 400 Invalid request: body\.scope: must be "site" or a path prefix/);

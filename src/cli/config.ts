@@ -1,0 +1,4 @@
+import { parseConfig, type Config } from '../config.js';
+
+/** The configuration from the environment, as `vigie serve` reads it (one line naming a bad variable). */
+export const loadConfig = (env: NodeJS.ProcessEnv): Config => parseConfig(env);
