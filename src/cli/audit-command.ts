@@ -10,6 +10,7 @@ import { auditKey } from '../entry/audit-key.js';
 import { createNodeAuditCrypto } from '../entry/node-audit-crypto.js';
 import { openDatabase } from '../entry/open-database.js';
 import { loadConfig } from './config.js';
+import { connectionOptions, withConnection } from './connect.js';
 import { defineCommand, defineGroup, UsageError } from './spec.js';
 
 function dateOption(text: string | undefined, name: string): Date | undefined {
@@ -42,14 +43,27 @@ const verify = defineCommand({
   options: {
     from: { type: 'string', value: 'ISO', description: 'from this time' },
     to: { type: 'string', value: 'ISO', description: 'until this time' },
+    ...connectionOptions,
   },
-  run: ({ values, env }) =>
-    withLog(env, async (db, crypto) => {
-      const report = await verifyAccessLog(db, crypto, { from: dateOption(values.from, 'from'), to: dateOption(values.to, 'to'), onProgress: (n) => progress(`verified ${n} batches`) });
+  run: async ({ values, env }) => {
+    const from = dateOption(values.from, 'from');
+    const to = dateOption(values.to, 'to');
+    // A running Vigie checks its own log (GET /audit/verify, dpo or auditor; the reading is recorded).
+    if (values.url) {
+      return withConnection(values, env, async ({ client, config }) => {
+        const query = new URLSearchParams({ ...(from ? { from: from.toISOString() } : {}), ...(to ? { to: to.toISOString() } : {}) });
+        const report = await client.request<{ ok: boolean }>('GET', `${config.adminPrefix}/audit/verify?${query}`);
+        console.log(JSON.stringify(report, null, 2));
+        return report.ok ? 0 : 1;
+      });
+    }
+    return withLog(env, async (db, crypto) => {
+      const report = await verifyAccessLog(db, crypto, { from, to, onProgress: (n) => progress(`verified ${n} batches`) });
       process.stderr.write('\n');
       console.log(JSON.stringify(report, null, 2));
       return report.ok ? 0 : 1;
-    }),
+    });
+  },
 });
 
 const prune = defineCommand({
@@ -101,5 +115,9 @@ const generate = defineCommand({
 export const auditCommand = defineGroup({
   name: 'audit',
   summary: 'the access log: verify, prune, checkpoint, generate',
+  notes: [
+    'verify with --url asks a running Vigie (GET /audit/verify, as the holder of --token: dpo or auditor). Without --url, and for prune,',
+    'checkpoint and generate, the command works where the database and the signing key are (an operator task on this machine).',
+  ],
   subcommands: [verify, prune, checkpoint, generate],
 });

@@ -1,28 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { openBreachBody } from '../breaches/breach-facts.js';
-import type { BreachActor, BreachDeps } from '../breaches/breach-store.js';
-import { assessBreach, decideBody, decideBreach } from '../breaches/decide.js';
-import { openBreach } from '../breaches/edit-breach.js';
-import { breachHtml, breachMarkdown, registerCsv } from '../breaches/exports.js';
-import { getBreach, listBreaches } from '../breaches/get-breach.js';
-import { addTimelineEvent, eventKinds, type EventKind } from '../breaches/timeline.js';
-import { inZone } from '../breaches/view.js';
+import { eventKinds, type EventKind } from '../breaches/timeline.js';
 import { parseDateInZone } from '../breaches/zoned-time.js';
-import { systemClock } from '../clock.js';
 import type { Config } from '../config.js';
-import { migrateToLatest } from '../db/migrate.js';
-import { openDatabase } from '../entry/open-database.js';
 import { ValidationError } from '../http/errors.js';
-import { apiClientFrom, type ApiClient } from './api-client.js';
+import type { ApiClient } from './api-client.js';
 import { decisionLine, eventLine, printAssessment, printOpened, printTable, type AssessmentOutput, type TableLine } from './breach-output.js';
-import { loadConfig } from './config.js';
+import { connectionOptions, withConnection } from './connect.js';
 import { defineCommand, defineGroup, UsageError, type OptionSpecs, type PositionalSpec } from './spec.js';
 
-const connection = {
-  url: { type: 'string', value: 'URL', env: 'VIGIE_URL', description: 'a running Vigie, such as http://localhost:8080' },
-  token: { type: 'string', value: 'TOKEN', env: 'VIGIE_TOKEN', description: 'a staff token with role dpo (read: dpo or auditor)' },
-  by: { type: 'string', value: 'NAME', description: 'without --url, on DATABASE_URL: who acts (default cli:$USER)' },
-} as const;
+const connection = connectionOptions;
 const when = (what: string) => `${what}: "2026-03-27 16:00" (in VIGIE_TIMEZONE) or 2026-03-27T16:00:00+01:00`;
 const breachId = [{ name: 'id', description: 'the breach number in the register' }];
 
@@ -43,7 +30,6 @@ interface Values {
   people?: string | undefined;
   justification?: string | undefined;
   'delay-reasons'?: string | undefined;
-  by?: string | undefined;
   url?: string | undefined;
   token?: string | undefined;
 }
@@ -96,49 +82,9 @@ export const breachCommand = defineGroup({
   ],
 });
 
-async function runBreach(action: string, positionals: string[], values: Values, env: NodeJS.ProcessEnv): Promise<number> {
-  {
-    const config = loadConfig(env);
-    const client = apiClientFrom(values, env);
-    if (client) {
-      if (values.by) throw new UsageError("--by names who acts in the database; through the API the token's holder acts");
-      return remote(client, action, positionals, values, config);
-    }
-    if (!config.databaseUrl) throw new UsageError('needs DATABASE_URL, or --url and --token to work through a running Vigie (the embedded database belongs to the running server)');
-    const actor: BreachActor = { subject: values.by ?? `cli:${env.USER ?? env.USERNAME ?? 'unknown'}`, roles: ['dpo'] };
-    const { db } = await openDatabase(config);
-    try {
-      await migrateToLatest(db);
-      const deps: BreachDeps = { db, clock: systemClock, config };
-      const id = () => positionals[0] ?? fail(`breach ${action}: the breach id is required`);
-      switch (action) {
-        case 'open':
-          return await open(deps, values, actor);
-        case 'show':
-          return await show(deps, id(), values.format ?? 'md');
-        case 'list':
-          return await list(deps, values.format ?? 'table');
-        case 'event':
-          return await event(deps, id(), values, actor);
-        case 'assess':
-          return await assess(deps, id(), values, actor);
-        case 'decide': {
-          const body = decideBody.safeParse({ authority: values.authority, people: values.people, justification: values.justification, delayReasons: values['delay-reasons'] });
-          if (!body.success) throw new ValidationError(body.error.issues.map((i) => ({ path: `--${String(i.path[0])}`, message: i.message })));
-          await decideBreach(deps, id(), body.data, actor);
-          console.log(decisionLine(id(), body.data));
-          return 0;
-        }
-        default: {
-          const lines = await listBreaches(db, { config, now: systemClock.now() });
-          console.log(values.format === 'csv' ? registerCsv(lines, config.timeZone) : JSON.stringify(inZone({ timeZone: config.timeZone, breaches: lines }, config.timeZone), null, 2));
-          return 0;
-        }
-      }
-    } finally {
-      await db.destroy();
-    }
-  }
+/** Every action through the API, as the token's holder (src/cli/connect.ts). */
+function runBreach(action: string, positionals: string[], values: Values, env: NodeJS.ProcessEnv): Promise<number> {
+  return withConnection(values, env, ({ client, config }) => remote(client, action, positionals, values, config));
 }
 
 function fail(message: string): never {
@@ -168,54 +114,7 @@ async function openInput(values: Values, config: Config) {
   return parsed.data;
 }
 
-async function open(deps: BreachDeps, values: Values, actor: BreachActor) {
-  const { id } = await openBreach(deps, await openInput(values, deps.config), actor);
-  const record = await getBreach(deps.db!, id, { config: deps.config, now: deps.clock.now() });
-  printOpened(id, record.title, record.clocks, deps.config.timeZone);
-  return 0;
-}
-
-async function show(deps: BreachDeps, id: string, format: string) {
-  const record = await getBreach(deps.db!, id, { config: deps.config, now: deps.clock.now() });
-  const zone = deps.config.timeZone;
-  if (format === 'json') console.log(JSON.stringify(inZone(record, zone), null, 2));
-  else if (format === 'html') console.log(breachHtml(record, zone));
-  else if (format === 'md') console.log(breachMarkdown(record, zone));
-  else fail('breach show: --format must be md, html or json');
-  return 0;
-}
-
-async function list(deps: BreachDeps, format: string) {
-  const lines = await listBreaches(deps.db!, { config: deps.config, now: deps.clock.now() });
-  const zone = deps.config.timeZone;
-  if (format === 'csv') console.log(registerCsv(lines, zone));
-  else if (format === 'json') console.log(JSON.stringify(inZone(lines, zone), null, 2));
-  else if (format === 'table') printTable(lines, zone);
-  else fail('breach list: --format must be table, csv or json');
-  return 0;
-}
-
-async function event(deps: BreachDeps, id: string, values: Values, actor: BreachActor) {
-  const kind = values.kind as EventKind | undefined;
-  if (!kind || !eventKinds.includes(kind)) fail(`breach event: --kind must be one of ${eventKinds.join(', ')}`);
-  const at = whenOption(values.at, '--at', deps.config) ?? fail('breach event: --at is required');
-  if (!values.summary?.trim()) fail('breach event: --summary is required');
-  await addTimelineEvent(deps, id, { kind, at: new Date(at), summary: values.summary.trim() }, actor);
-  console.log(eventLine(id, new Date(at), kind, deps.config.timeZone));
-  return 0;
-}
-
-async function assess(deps: BreachDeps, id: string, values: Values, actor: BreachActor) {
-  if (!values.input) fail('breach assess: --input assessment.json is required (see README: easeOfIdentification, confidentiality, …)');
-  const input = JSON.parse(await readFile(values.input, 'utf8'));
-  printAssessment(await assessBreach(deps, id, input, actor));
-  return 0;
-}
-
-/**
- * The same commands through a running Vigie's API (`--url`, `--token`): the zero-setup server keeps its
- * embedded database to itself, and a DPO works from their own machine. The token's holder is the actor.
- */
+/** The register's routes under the admin prefix; the token's holder is the actor. */
 async function remote(client: ApiClient, action: string, positionals: string[], values: Values, config: Config): Promise<number> {
   const zone = config.timeZone;
   const base = config.adminPrefix;

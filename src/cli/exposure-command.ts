@@ -1,5 +1,4 @@
 import { writeFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import { systemClock } from '../clock.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { openDatabase } from '../entry/open-database.js';
@@ -8,15 +7,13 @@ import { checkPending } from '../exposure/check-pending.js';
 import { catchUpAlerts } from '../exposure/live-detection.js';
 import { createLogger } from '../logger.js';
 import { reportToCsv } from '../exposure/report-csv.js';
-import { buildExposureReport } from '../exposure/report.js';
-import { createSnapshot } from '../exposure/snapshots.js';
+import type { ExposureReport } from '../exposure/report.js';
 import { parseWindow } from '../exposure/window.js';
 import { loadConfig } from './config.js';
+import { connectionOptions, withConnection } from './connect.js';
 import { defineCommand, defineGroup, UsageError } from './spec.js';
 import { progressBar } from './progress-bar.js';
 
-/** Wall-time pieces of a quarter of an hour: a progress bar that moves, without changing the result. */
-const chunksFor = (from: Date, to: Date) => Math.min(200, Math.max(1, Math.ceil((to.getTime() - from.getTime()) / 900_000)));
 
 const window = {
   from: { type: 'string', value: 'WHEN', required: true, description: 'start: "2020-03-31 11:45" (in --zone) or with an offset' },
@@ -32,7 +29,8 @@ interface Values {
   by: string;
   name?: string | undefined;
   reason?: string | undefined;
-  actor?: string | undefined;
+  url?: string | undefined;
+  token?: string | undefined;
 }
 
 export const exposureCommand = defineGroup({
@@ -46,8 +44,10 @@ export const exposureCommand = defineGroup({
         ...window,
         out: { type: 'string', value: 'FILE', description: 'write report.csv or report.json instead of printing JSON' },
         by: { type: 'string', value: 'person|receiver', description: 'one CSV line per exposed person or per receiver', default: 'person' },
+        reason: { type: 'string', value: 'TEXT', description: 'why you read it (recorded with the reading)' },
+        ...connectionOptions,
       },
-      run: ({ values, env }) => runExposure('report', values as Values, env),
+      run: ({ values, env }) => runExposure('report', values as unknown as Values, env),
     }),
     defineCommand({
       name: 'snapshot',
@@ -56,7 +56,7 @@ export const exposureCommand = defineGroup({
         ...window,
         name: { type: 'string', value: 'NAME', required: true, description: 'the snapshot name, such as pajemploi-2020-03-31' },
         reason: { type: 'string', value: 'TEXT', required: true, description: 'why (recorded)' },
-        actor: { type: 'string', value: 'NAME', description: 'who acts (default $USER)' },
+        ...connectionOptions,
       },
       run: ({ values, env }) => runExposure('snapshot', { by: 'person', ...values } as Values, env),
     }),
@@ -70,51 +70,36 @@ export const exposureCommand = defineGroup({
 });
 
 async function runExposure(action: 'report' | 'snapshot', values: Values, env: NodeJS.ProcessEnv): Promise<number> {
-  {
-    if (values.by !== 'person' && values.by !== 'receiver') throw new UsageError('--by must be person or receiver');
-    const config = loadConfig(env);
-    let window;
-    try {
-      window = parseWindow({ from: values.from, to: values.to, zone: values.zone }, config.timeZone, '');
-    } catch (error) {
-      if (error instanceof ValidationError) throw new UsageError(`${error.errors.map((e) => `--${e.path.replace(/^\./, '')} ${e.message}`).join('; ')}`);
-      throw error;
-    }
-    for (const note of window.notes) console.error(`note: ${note}`);
-    const { db } = await openDatabase(config);
-    try {
-      await migrateToLatest(db);
-      const actor = values.actor ?? env.USER ?? userInfo().username;
-      if (action === 'snapshot') {
-        if (!values.name || !values.reason) throw new UsageError('exposure snapshot: --name and --reason are required');
-        const snapshot = await createSnapshot(
-          { db, clock: systemClock, timeZone: config.timeZone, broadRoles: config.exposure.broadRoles },
-          { name: values.name, from: values.from, to: values.to, zone: values.zone },
-          { subject: actor, roles: ['cli'], reason: values.reason },
-        );
-        console.log(`snapshot "${snapshot.name}" saved: ${snapshot.report.totals.peopleExposed} people exposed to ${snapshot.report.totals.receivers} receivers`);
-        return 0;
-      }
-      const report = await buildExposureReport(db, window, {
-        broadRoles: config.exposure.broadRoles,
-        chunks: chunksFor(window.from, window.to),
-        onProgress: progressBar('exposure'),
-        now: systemClock.now(),
-      });
-      const { totals } = report;
-      const summary = `${totals.peopleExposed} people exposed to ${totals.receivers} receivers in ${totals.responses} responses (${report.window.from} → ${report.window.to})`;
-      if (!values.out) {
-        console.log(JSON.stringify(report, null, 2));
-      } else {
-        await writeFile(values.out, values.out.endsWith('.json') ? JSON.stringify(report, null, 2) : reportToCsv(report, values.by));
-        console.error(`wrote ${values.out}`);
-      }
-      console.error(summary);
-      return 0;
-    } finally {
-      await db.destroy();
-    }
+  if (values.by !== 'person' && values.by !== 'receiver') throw new UsageError('--by must be person or receiver');
+  const config = loadConfig(env);
+  // The window is checked here first, so that a mistake names the option rather than a query field.
+  let window;
+  try {
+    window = parseWindow({ from: values.from, to: values.to, zone: values.zone }, config.timeZone, '');
+  } catch (error) {
+    if (error instanceof ValidationError) throw new UsageError(`${error.errors.map((e) => `--${e.path.replace(/^\./, '')} ${e.message}`).join('; ')}`);
+    throw error;
   }
+  for (const note of window.notes) console.error(`note: ${note}`);
+  const query = { from: values.from, to: values.to, ...(values.zone ? { zone: values.zone } : {}) };
+  return withConnection(values, env, async ({ client, config: { adminPrefix } }) => {
+    if (action === 'snapshot') {
+      const snapshot = await client.request<{ name: string; report: ExposureReport }>('POST', `${adminPrefix}/exposure/snapshots`, { name: values.name, reason: values.reason, ...query });
+      console.log(`snapshot "${snapshot.name}" saved: ${snapshot.report.totals.peopleExposed} people exposed to ${snapshot.report.totals.receivers} receivers`);
+      return 0;
+    }
+    const report = await client.request<ExposureReport>('GET', `${adminPrefix}/exposure/report?${new URLSearchParams({ ...query, ...(values.reason ? { reason: values.reason } : {}) })}`);
+    const { totals } = report;
+    const summary = `${totals.peopleExposed} people exposed to ${totals.receivers} receivers in ${totals.responses} responses (${report.window.from} → ${report.window.to})`;
+    if (!values.out) {
+      console.log(JSON.stringify(report, null, 2));
+    } else {
+      await writeFile(values.out, values.out.endsWith('.json') ? JSON.stringify(report, null, 2) : reportToCsv(report, values.by as 'person' | 'receiver'));
+      console.error(`wrote ${values.out}`);
+    }
+    console.error(summary);
+    return 0;
+  });
 }
 
 async function check(env: NodeJS.ProcessEnv): Promise<number> {

@@ -1,5 +1,5 @@
 import { ConfigError } from '../config.js';
-import { DomainError, ValidationError } from '../http/errors.js';
+import { DomainError } from '../http/errors.js';
 import { ApiError } from './api-client.js';
 
 /**
@@ -11,10 +11,6 @@ export function reportFailure(error: unknown): number {
   if (error instanceof ConfigError) {
     console.error(`vigie: ${error.message}`);
     return 2;
-  }
-  if (error instanceof ValidationError) {
-    for (const e of error.errors) console.error(`vigie: ${e.path}: ${e.message}`);
-    return 1;
   }
   if (error instanceof ApiError || (error instanceof DomainError && error.status < 500) || error instanceof CommandFailure) {
     console.error(`vigie: ${error.message}`);

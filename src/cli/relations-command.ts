@@ -1,12 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { userInfo } from 'node:os';
-import { systemClock } from '../clock.js';
-import { migrateToLatest } from '../db/migrate.js';
-import { openDatabase } from '../entry/open-database.js';
 import { parseRelationsCsv } from '../exposure/relations-csv.js';
-import { upsertEntitlements } from '../exposure/relations.js';
 import { loadConfig } from './config.js';
+import { connectionOptions, withConnection } from './connect.js';
 import { defineCommand, defineGroup, UsageError } from './spec.js';
 
 /**
@@ -21,7 +17,7 @@ const importRelations = defineCommand({
     'skip-bad-lines': { type: 'boolean', description: 'store the good lines, list the bad ones' },
     reason: { type: 'string', value: 'TEXT', description: 'why (recorded; default: the file name)' },
     source: { type: 'string', value: 'NAME', description: 'where the relations come from (default csv:<file>)' },
-    actor: { type: 'string', value: 'NAME', description: 'who acts (default $USER)' },
+    ...connectionOptions,
   },
   async run({ values, positionals, env }) {
     const file = positionals[0]!;
@@ -40,19 +36,17 @@ const importRelations = defineCommand({
       console.error(`relations import: ${parsed.badLines} bad line(s); nothing was imported${skip ? '' : ' (use --skip-bad-lines to import the good ones)'}`);
       return 1;
     }
-    const { db } = await openDatabase(config);
-    try {
-      await migrateToLatest(db);
-      const result = await upsertEntitlements(
-        { db, clock: systemClock },
-        { relations: parsed.relations, roles: [], source: values.source ?? `csv:${basename(file)}` },
-        { subject: values.actor ?? env.USER ?? userInfo().username, roles: ['cli'], reason: values.reason ?? `relations import ${basename(file)}` },
-      );
+    // Checked here line by line (the CSV's own line numbers), then sent as one all-or-nothing request.
+    const body = {
+      reason: values.reason ?? `relations import ${basename(file)}`,
+      source: values.source ?? `csv:${basename(file)}`,
+      relations: parsed.relations.map((r) => ({ principal: r.principal, subject: r.subject, kind: r.kind, validFrom: r.validFrom.toISOString(), validTo: r.validTo?.toISOString() ?? null })),
+    };
+    return withConnection(values, env, async ({ client }) => {
+      const result = await client.request<{ relations: number; changed: { relations: number } }>('POST', `${config.adminPrefix}/exposure/relations`, body);
       console.log(`imported ${result.relations} relation(s) from ${file} (${result.changed.relations} new or changed)${parsed.badLines > 0 ? `; ${parsed.badLines} bad line(s) skipped` : ''}`);
       return 0;
-    } finally {
-      await db.destroy();
-    }
+    });
   },
 });
 

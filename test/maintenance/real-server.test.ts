@@ -190,8 +190,9 @@ describe.skipIf(!testDatabaseUrl)('the CLI directly against PostgreSQL, with a r
     await database?.close();
   });
 
-  it('on, status and off without a URL write to the database, and the server follows within a second', async () => {
-    const on = await runCli(['on', '--reason', 'Incident', '--scope', '/declarations/*', '--read-only', '--actor', 'sam'], { DATABASE_URL: url });
+  it('on, status and off without a URL act on the database (as the token holder), and the server follows within a second', async () => {
+    const local = { DATABASE_URL: url, VIGIE_TOKEN: await token(['sre']) };
+    const on = await runCli(['on', '--reason', 'Incident', '--scope', '/declarations/*', '--read-only'], local);
     expect(on.code, on.output).toBe(0);
     expect(on.output).toMatch(/^maintenance in-force: window [0-9a-f-]{36}, scope \/declarations, from .+ until open-ended$/m);
     const started = performance.now();
@@ -200,9 +201,9 @@ describe.skipIf(!testDatabaseUrl)('the CLI directly against PostgreSQL, with a r
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect((await fetch(`${base}/declarations/1`)).status).toBe(404); // read-only: reads pass
-    const status = await runCli(['status'], { DATABASE_URL: url });
+    const status = await runCli(['status'], local);
     expect(status.output).toMatch(/^in-force\s+\/declarations \(read-only\) from /);
-    const off = await runCli(['off', '--actor', 'sam'], { DATABASE_URL: url });
+    const off = await runCli(['off'], local);
     expect(off.code).toBe(0);
     const ended = performance.now();
     while ((await fetch(`${base}/declarations/1`, { method: 'POST' })).status !== 404) {
@@ -216,9 +217,14 @@ describe.skipIf(!testDatabaseUrl)('the CLI directly against PostgreSQL, with a r
     ]);
   }, 60_000);
 
-  it('refuses direct mode on the embedded database', async () => {
-    const res = await runCli(['status'], { DATABASE_URL: '' });
+  it('refuses to act without a token: the command line never acts as a name typed on it', async () => {
+    const before = await database.db.selectFrom('maintenance_event').select('id').execute();
+    const res = await runCli(['off', '--actor', 'sam'], { DATABASE_URL: url });
     expect(res.code).toBe(2);
-    expect(res.output).toContain('pass --url of the running Vigie');
+    expect(res.output).toContain("Unknown option '--actor'");
+    const anonymous = await runCli(['off'], { DATABASE_URL: url, VIGIE_TOKEN: '' });
+    expect(anonymous.code).toBe(2);
+    expect(anonymous.output).toContain('--token is required');
+    expect(await database.db.selectFrom('maintenance_event').select('id').execute()).toEqual(before);
   });
 });
