@@ -1,4 +1,5 @@
 import { ConfigError } from '../config.js';
+import { DataDirLockedError } from '../entry/data-dir-lock.js';
 import { DomainError } from '../http/errors.js';
 import { ApiError } from './api-client.js';
 
@@ -12,7 +13,7 @@ export function reportFailure(error: unknown): number {
     console.error(`vigie: ${error.message}`);
     return 2;
   }
-  if (error instanceof ApiError || (error instanceof DomainError && error.status < 500) || error instanceof CommandFailure) {
+  if (error instanceof ApiError || error instanceof DataDirLockedError || (error instanceof DomainError && error.status < 500) || error instanceof CommandFailure) {
     console.error(`vigie: ${error.message}`);
     return 1;
   }
