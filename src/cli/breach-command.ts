@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { openBreachBody } from '../breaches/breach-facts.js';
 import { eventKinds, type EventKind } from '../breaches/timeline.js';
-import { parseDateInZone } from '../breaches/zoned-time.js';
+import { formatInZone, parseDateInZone } from '../breaches/zoned-time.js';
 import type { Config } from '../config.js';
 import { ValidationError } from '../http/errors.js';
 import type { ApiClient } from './api-client.js';
@@ -30,6 +30,12 @@ interface Values {
   people?: string | undefined;
   justification?: string | undefined;
   'delay-reasons'?: string | undefined;
+  lang?: string | undefined;
+  'expected-version'?: string | undefined;
+  overdue?: boolean | undefined;
+  status?: string | undefined;
+  limit?: string | undefined;
+  reference?: string | undefined;
   url?: string | undefined;
   token?: string | undefined;
 }
@@ -39,7 +45,7 @@ const leaf = (name: string, summary: string, options: OptionSpecs, positionals: 
 
 export const breachCommand = defineGroup({
   name: 'breach',
-  summary: 'the breach register: open, show, list, event, assess, decide, export',
+  summary: 'the breach register: open, show, list, edit, status, event, assess, decide, people, filing, export',
   notes: [
     'Dates without an offset are read in VIGIE_TIMEZONE. With --url (VIGIE_URL) and --token (VIGIE_TOKEN) it works',
     "through a running Vigie's API as the token's holder; otherwise on DATABASE_URL.",
@@ -54,7 +60,51 @@ export const breachCommand = defineGroup({
       facts: { type: 'string', value: 'FILE', description: 'a JSON file of facts (the CNIL form fields); options override it' },
       reason: { type: 'string', value: 'TEXT', description: 'why, for the history' },
     }),
-    leaf('show', 'a breach as a document (Markdown, HTML) or JSON', { format: { type: 'string', value: 'md|html|json', description: 'the output', default: 'md' } }, breachId),
+    leaf(
+      'show',
+      'a breach as a document (Markdown, HTML) or JSON',
+      { format: { type: 'string', value: 'md|html|json', description: 'the output', default: 'md' }, lang: { type: 'string', value: 'fr|en', description: 'the language of the document', default: 'fr' } },
+      breachId,
+    ),
+    leaf(
+      'edit',
+      'change facts (the CNIL form fields): a new version, the change and its reason kept',
+      {
+        facts: { type: 'string', value: 'FILE', required: true, description: 'a JSON file of the fields to change, such as {"peopleCount": 512}' },
+        reason: { type: 'string', value: 'TEXT', required: true, description: 'why (kept with the version)' },
+        'expected-version': { type: 'string', value: 'N', description: 'the version you read: refused (409) if someone changed it since' },
+      },
+      breachId,
+    ),
+    leaf('status', 'move the breach to another status (open, assessed, notified, closed, reopened)', { reason: { type: 'string', value: 'TEXT', required: true, description: 'why' } }, [
+      ...breachId,
+      { name: 'status', description: 'open, assessed, notified, closed or reopened' },
+    ]),
+    leaf('people import', 'add the people concerned from a CSV file (a "person" column; optional categories, dates)', {}, [
+      ...breachId,
+      { name: 'file.csv', description: 'the people, one line each' },
+    ]),
+    leaf(
+      'people list',
+      'the people concerned, their follow-up status and due date; --overdue: those past due',
+      {
+        overdue: { type: 'boolean', description: 'only those whose due date has passed while not answered, remedied or closed' },
+        status: { type: 'string', value: 'STATUS', description: 'only this follow-up status' },
+        limit: { type: 'string', value: 'N', description: 'at most this many (1–1000)', default: '100' },
+      },
+      breachId,
+    ),
+    leaf(
+      'filing',
+      'record that a notification was filed (the CNIL, by default the initial one): its clock is met',
+      {
+        at: { type: 'string', value: 'WHEN', required: true, description: when('when it was filed') },
+        reference: { type: 'string', value: 'REF', description: "the authority's reference (receipt number)" },
+        kind: { type: 'string', value: 'initial|complementary', description: 'which notification', default: 'initial' },
+        'delay-reasons': { type: 'string', value: 'TEXT', description: 'reasons, when filed after the deadline' },
+      },
+      breachId,
+    ),
     leaf('list', 'the register, one line per breach with its clocks', { format: { type: 'string', value: 'table|csv|json', description: 'the output', default: 'table' } }),
     leaf(
       'event',
@@ -130,7 +180,7 @@ async function remote(client: ApiClient, action: string, positionals: string[], 
       case 'show': {
         const format = values.format ?? 'md';
         if (format === 'json') console.log(JSON.stringify(await client.request('GET', `${base}/breaches/${id()}`), null, 2));
-        else if (format === 'md' || format === 'html') console.log(await client.text(`${base}/breaches/${id()}/document?format=${format}`));
+        else if (format === 'md' || format === 'html') console.log(await client.text(`${base}/breaches/${id()}/document?${new URLSearchParams({ format, lang: values.lang ?? 'fr' })}`));
         else fail('breach show: --format must be md, html or json');
         return 0;
       }
@@ -151,6 +201,45 @@ async function remote(client: ApiClient, action: string, positionals: string[], 
         console.log(eventLine(positionals[0]!, new Date(at), kind, zone));
         return 0;
       }
+      case 'edit': {
+        const changes = await readJsonFile(values.facts!, '--facts');
+        const expected = values['expected-version'] === undefined ? undefined : Number(values['expected-version']);
+        const edited = await client.request<{ version: number; changes: number }>('PATCH', `${base}/breaches/${id()}`, { changes, reason: values.reason, ...(expected ? { expectedVersion: expected } : {}) });
+        console.log(`breach ${positionals[0]}: version ${edited.version}, ${edited.changes} change(s)`);
+        return 0;
+      }
+      case 'status': {
+        const changed = await client.request<{ status: string; version: number }>('POST', `${base}/breaches/${id()}/status`, { status: positionals[1], reason: values.reason });
+        console.log(`breach ${positionals[0]}: ${changed.status} (version ${changed.version})`);
+        return 0;
+      }
+      case 'people import': {
+        let text: string;
+        try {
+          text = await readFile(positionals[1]!, 'utf8');
+        } catch {
+          fail(`cannot read ${positionals[1]}`);
+        }
+        const path = `${base}/breaches/${id()}/people/import`;
+        const result = await client.upload<{ received: number; added: number; alreadyThere: number }>(path, text, 'text/csv');
+        console.log(`breach ${positionals[0]}: ${result.received} person(s) read, ${result.added} added, ${result.alreadyThere} already there`);
+        return 0;
+      }
+      case 'people list': {
+        const query = new URLSearchParams({ limit: values.limit ?? '100', ...(values.overdue ? { overdue: 'true' } : {}), ...(values.status ? { status: values.status } : {}) });
+        const answer = await client.request<{ counts: { total: number; overdue: number; byStatus: Record<string, number> }; people: { ref: string; status: string; dueAt: string | null }[] }>('GET', `${base}/breaches/${id()}/people?${query}`);
+        for (const p of answer.people) console.log(`${p.ref.padEnd(24)} ${p.status.padEnd(12)} ${p.dueAt ? `due ${formatInZone(new Date(p.dueAt), zone)}` : 'no due date'}`);
+        const states = Object.entries(answer.counts.byStatus).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`).join(' · ');
+        console.log(`${answer.counts.total} person(s)${states ? ` (${states})` : ''}, ${answer.counts.overdue} overdue${answer.people.length < (values.overdue ? answer.counts.overdue : answer.counts.total) ? `; ${answer.people.length} shown` : ''}`);
+        return 0;
+      }
+      case 'filing': {
+        const filedAt = whenOption(values.at, '--at', config)!;
+        const body = { filedAt, kind: values.kind ?? 'initial', ...(values.reference ? { reference: values.reference } : {}), ...(values['delay-reasons'] ? { delayReasons: values['delay-reasons'] } : {}) };
+        const filed = await client.request<{ regime: string; step: string; kind: string }>('POST', `${base}/breaches/${id()}/filings`, body);
+        console.log(`breach ${positionals[0]}: ${filed.regime} ${filed.step} (${filed.kind}) filed at ${formatInZone(new Date(filedAt), zone)}`);
+        return 0;
+      }
       case 'assess': {
         if (!values.input) fail('breach assess: --input assessment.json is required (see README: easeOfIdentification, confidentiality, …)');
         printAssessment(await client.request<AssessmentOutput>('POST', `${base}/breaches/${id()}/assessments`, JSON.parse(await readFile(values.input, 'utf8'))));
@@ -168,5 +257,13 @@ async function remote(client: ApiClient, action: string, positionals: string[], 
         return 0;
       }
     }
+  }
+}
+
+async function readJsonFile(path: string, flag: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8'));
+  } catch {
+    fail(`${flag} must name a readable JSON file`);
   }
 }

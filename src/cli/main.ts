@@ -27,8 +27,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, list: Command
   let path = name;
   let rest = args;
   if (command.kind === 'group') {
-    const [subName, ...subArgs] = args;
-    const sub = command.subcommands.find((s) => s.name === subName);
+    // A subcommand may be two words (`breach people import`): the longer name is tried first.
+    const twoWords = command.subcommands.find((s) => s.name === `${args[0]} ${args[1]}`);
+    const [subName, ...subArgs] = twoWords ? [twoWords.name, ...args.slice(2)] : args;
+    const sub = twoWords ?? command.subcommands.find((s) => s.name === subName);
     if (!sub) {
       if (asksForHelp(args)) {
         console.log(groupUsage(command));
