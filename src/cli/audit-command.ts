@@ -20,7 +20,11 @@ function dateOption(text: string | undefined, name: string): Date | undefined {
   return date;
 }
 
-const progress = (text: string) => process.stderr.write(`\r${text}`);
+/** A progress line: rewritten in place on a terminal, one line each elsewhere (a log file, a pipe). */
+const progress = (text: string) => process.stderr.write(process.stderr.isTTY ? `\r${text}` : `${text}\n`);
+const endProgress = () => {
+  if (process.stderr.isTTY) process.stderr.write('\n');
+};
 
 /** The access log's database and signing key, closed after the work. */
 async function withLog<T>(env: NodeJS.ProcessEnv, work: (db: Db, crypto: ReturnType<typeof createNodeAuditCrypto>, config: Config) => Promise<T>): Promise<T> {
@@ -59,7 +63,7 @@ const verify = defineCommand({
     }
     return withLog(env, async (db, crypto) => {
       const report = await verifyAccessLog(db, crypto, { from, to, onProgress: (n) => progress(`verified ${n} batches`) });
-      process.stderr.write('\n');
+      endProgress();
       console.log(JSON.stringify(report, null, 2));
       return report.ok ? 0 : 1;
     });
@@ -105,7 +109,7 @@ const generate = defineCommand({
     return withLog(env, async (db, crypto) => {
       const from = dateOption(values.from, 'from') ?? new Date(Date.now() - days * 86_400_000);
       const result = await generateAccessLog(db, crypto, { rows, days, from, seed: Number(values.seed) }, progress);
-      process.stderr.write('\n');
+      endProgress();
       console.log(JSON.stringify(result));
       return 0;
     });
