@@ -62,7 +62,6 @@ describe('a real Node server: CLI over the API, the page in a real browser, the 
   let server: Started;
   let port: number;
   let base: string;
-  let siteBypassLink = '';
   let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
 
   beforeAll(async () => {
@@ -72,6 +71,19 @@ describe('a real Node server: CLI over the API, the page in a real browser, the 
     await waitForOk(`${base}/_vigie/healthz`, 170_000, server);
     if (chromiumPath) browser = await launchBrowser();
   }, 180_000);
+  /** Each test opens the window it needs (no test counts on another's): a site-wide window, its bypass link. */
+  async function openSiteWindow(): Promise<string> {
+    const res = await fetch(`${base}/_vigie/maintenance/windows`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${await token(['sre'])}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ reason: 'Fenêtre de ce test', plannedEnd: new Date(Date.now() + 2 * 3600_000).toISOString() }),
+    });
+    expect(res.status).toBe(201);
+    return ((await res.json()) as { bypassLink: string }).bypassLink;
+  }
+  const windowsInForce = async () =>
+    ((await (await fetch(`${base}/_vigie/maintenance/state`, { headers: { Authorization: `Bearer ${await token(['sre'])}` } })).json()) as { windows: unknown[] }).windows.length;
+
   afterAll(async () => {
     await browser?.close();
     await server?.stop('SIGTERM');
@@ -99,7 +111,6 @@ describe('a real Node server: CLI over the API, the page in a real browser, the 
     expect(on.code, on.output).toBe(0);
     expect(on.output).toMatch(/^maintenance in-force: window [0-9a-f-]{36}, scope site, from .+ until .+:00[+-]\d{2}:\d{2}$/m);
     expect(on.output).toMatch(/bypass link \(give it to testers only\): http:\/\/127\.0\.0\.1:\d+\/_vigie\/maintenance\/bypass\/\S+$/m);
-    siteBypassLink = /bypass link \(give it to testers only\): (\S+)$/m.exec(on.output)![1]!;
 
     const blocked = await fetch(`${base}/declarations`, { headers: { Accept: 'application/json' } });
     expect(blocked.status).toBe(503);
@@ -112,6 +123,9 @@ describe('a real Node server: CLI over the API, the page in a real browser, the 
 
   it.skipIf(!chromiumPath)('shows the page in French, or English, in a real browser; the secret link lets a tester through', async () => {
     const sre = await token(['sre']);
+    // A request under several windows needs all their links: start from none, whatever ran before.
+    await fetch(`${base}/_vigie/maintenance/end`, { method: 'POST', headers: { Authorization: `Bearer ${sre}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ reason: 'test du navigateur' }) });
+    const siteBypassLink = await openSiteWindow();
     const fr = await browser!.newContext({ locale: 'fr-FR' });
     const page = await fr.newPage();
     const res = await page.goto(`${base}/declarations/mars`);
@@ -131,7 +145,7 @@ describe('a real Node server: CLI over the API, the page in a real browser, the 
     await en.close();
 
     const state = await (await fetch(`${base}/_vigie/maintenance/state`, { headers: { Authorization: `Bearer ${sre}` } })).json();
-    expect(state.windows).toHaveLength(1);
+    expect(state.windows.length).toBeGreaterThanOrEqual(1);
     // A second window (an emergency on /declarations) while testers hold the site-wide window's link.
     const created = await (
       await fetch(`${base}/_vigie/maintenance/windows`, {
@@ -157,14 +171,19 @@ describe('a real Node server: CLI over the API, the page in a real browser, the 
   });
 
   it('lets an allowed client network through and stops the others (real socket address)', async () => {
+    await openSiteWindow();
     expect(await getFrom('127.0.0.2', port, '/declarations')).toBe(404);
     expect(await getFrom('127.0.0.1', port, '/declarations')).toBe(503);
   });
 
   it('turns maintenance off with the CLI', async () => {
+    await openSiteWindow();
+    const open = await windowsInForce();
+    expect(open).toBeGreaterThanOrEqual(1);
     const off = await runCli(['off', '--reason', 'Cache corrigé', '--url', base, '--token', await token(['sre'])], {});
     expect(off.code, off.output).toBe(0);
-    expect(off.output).toMatch(/^ended 2 window\(s\): /);
+    expect(off.output).toMatch(new RegExp(`^ended ${open} window\\(s\\): `));
+    expect(await windowsInForce()).toBe(0);
     expect((await fetch(`${base}/declarations`)).status).toBe(404);
   }, 60_000);
 });
