@@ -3,6 +3,7 @@ import { breachCommand } from './breach-command.js';
 import { campaignCommand } from './campaign-command.js';
 import { draftCommand } from './draft-command.js';
 import { exposureCommand } from './exposure-command.js';
+import { loginLinkCommand } from './login-link-command.js';
 import { maintenanceCommand } from './maintenance-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { relationsCommand } from './relations-command.js';
@@ -15,6 +16,7 @@ export const commands: CommandSpec[] = [
   serveCommand,
   migrateCommand,
   tokenCommand,
+  loginLinkCommand,
   maintenanceCommand,
   breachCommand,
   exposureCommand,

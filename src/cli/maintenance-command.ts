@@ -29,6 +29,7 @@ export function parseWhen(text: string, flag: string, now: Date, timeZone: strin
 
 const onOptions = {
   reason: { type: 'string', value: 'TEXT', required: true, description: 'why, for the register and the history (internal: visitors never see it)' },
+  'public-message': { type: 'string', value: 'TEXT', description: 'what visitors read on the maintenance page (default: a neutral text)' },
   scope: { type: 'string', value: 'PREFIX', description: 'a path prefix such as /declarations (default: the whole site)' },
   'read-only': { type: 'boolean', description: 'let reads through, stop writes' },
   from: { type: 'string', value: 'WHEN', description: 'start later: 14:00 (today), 2020-03-31 14:00 (in VIGIE_TIMEZONE) or with an offset' },
@@ -49,6 +50,7 @@ const on = defineCommand({
       const now = systemClock.now();
       const body = {
         reason: values.reason,
+        ...(values['public-message'] ? { publicMessage: values['public-message'] } : {}),
         scope: values.scope,
         readOnly: values['read-only'] ?? false,
         startsAt: values.from ? parseWhen(values.from, '--from', now, config.timeZone).toISOString() : undefined,
@@ -113,9 +115,36 @@ function printState(windows: StateWindow[]) {
   }
 }
 
+const record = defineCommand({
+  name: 'record',
+  summary: 'record a window that already happened, for the history and the breach timelines (never applied to traffic)',
+  options: {
+    from: { type: 'string', value: 'WHEN', required: true, description: 'when it took effect: 2020-03-31 11:45 (in VIGIE_TIMEZONE) or with an offset' },
+    until: { type: 'string', value: 'WHEN', required: true, description: 'when it stopped, in the past' },
+    reason: { type: 'string', value: 'TEXT', required: true, description: 'why, for the register (internal: the public message is what visitors saw)' },
+    scope: { type: 'string', value: 'PREFIX', description: 'a path prefix (default: the whole site)' },
+    'read-only': { type: 'boolean', description: 'reads went through' },
+    ...connectionOptions,
+  },
+  notes: ['Marked as recorded after the fact, with who recorded it and when.'],
+  run: ({ values, env }) =>
+    withConnection(values, env, async ({ client, config }) => {
+      const now = systemClock.now();
+      const body = {
+        reason: values.reason,
+        scope: values.scope,
+        readOnly: values['read-only'] ?? false,
+        startedAt: parseWhen(values.from, '--from', now, config.timeZone).toISOString(),
+        endedAt: parseWhen(values.until, '--until', now, config.timeZone).toISOString(),
+      };
+      const { window: w } = await client.request<{ window: { id: string; scope: string; startedAt: string; endedAt?: string | null } }>('POST', `${config.adminPrefix}/maintenance/history`, body);
+      console.log(`maintenance window ${w.id} recorded after the fact: scope ${w.scope}, from ${w.startedAt} until ${w.endedAt ?? values.until}`);
+    }),
+});
+
 export const maintenanceCommand = defineGroup({
   name: 'maintenance',
-  summary: 'the maintenance switch: on, off, status',
-  subcommands: [on, off, status],
+  summary: 'the maintenance switch: on, off, status; record a past window',
+  subcommands: [on, off, status, record],
   notes: ["Through a running Vigie (--url) or this machine's database, as the holder of --token (role sre or admin)."],
 });
