@@ -1,4 +1,4 @@
-import { offsetMinutes, offsetText, pad, wallTimeIn, wallTimeToUtc } from '../time/zoned.js';
+import { isRealIsoText, isRealWallTime, offsetMinutes, offsetText, pad, wallTimeIn, wallTimeToUtc } from '../time/zoned.js';
 
 /** "2020-03-31 11:45 +02:00": how people read a date in the register and the documents. */
 export function formatInZone(date: Date, zone: string): string {
@@ -30,9 +30,12 @@ export function parseDateInZone(text: string, zone: string): Date | undefined {
   const local = localPattern.exec(trimmed);
   if (local) {
     const [y, mo, d, h, mi, s] = local.slice(1).map((part) => Number(part ?? 0));
-    return wallTimeToUtc({ year: y!, month: mo!, day: d!, hour: h!, minute: mi!, second: s! }, zone);
+    const wall = { year: y!, month: mo!, day: d!, hour: h!, minute: mi!, second: s! };
+    // 2020-02-30 or 25:00 is a mistake to name, not 1 March or the next day.
+    if (!isRealWallTime(wall)) return undefined;
+    return wallTimeToUtc(wall, zone);
   }
-  if (!/(Z|[+-]\d{2}:?\d{2})$/.test(trimmed)) return undefined;
+  if (!/(Z|[+-]\d{2}:?\d{2})$/.test(trimmed) || !isRealIsoText(trimmed)) return undefined;
   const date = new Date(trimmed);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }

@@ -119,3 +119,21 @@ export function wallTimeToUtc(wall: WallTime, zone: string): Date {
   const [first] = instantsForWallTime(wall, zone);
   return new Date(first ?? wallAsUtc(wall) - offsetMinutes(wallAsUtc(wall) - day, zone) * 60_000);
 }
+
+/**
+ * Whether the calendar has this date and the clock this time: 2020-02-30 and 25:00 are refused, never rolled
+ * over into the next month or day as Date.UTC and `new Date()` do. A DST gap is not this question (the wall
+ * time is real, the zone skips it): see instantsForWallTime.
+ */
+export function isRealWallTime(w: WallTime): boolean {
+  if (w.month < 1 || w.month > 12 || w.day < 1 || w.hour > 23 || w.minute > 59 || w.second > 59) return false;
+  return w.day <= new Date(Date.UTC(w.year, w.month, 0)).getUTCDate();
+}
+
+/** The same check on the date and time written at the start of an ISO 8601 text ("2020-02-30T10:00+01:00"). */
+export function isRealIsoText(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(text.trim());
+  if (!m) return true;
+  const [y, mo, d, h, mi, s] = m.slice(1).map((part) => Number(part ?? 0));
+  return isRealWallTime({ year: y!, month: mo!, day: d!, hour: h!, minute: mi!, second: s! });
+}
