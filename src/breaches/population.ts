@@ -198,9 +198,11 @@ export async function countPopulation(db: Executor, breachId: string, now: Date)
   return { total, byStatus, bySource, overdue };
 }
 
-export async function listPeople(db: Db, breachId: string, options: { status?: PersonStatus | undefined; limit: number; offset: number }) {
+export async function listPeople(db: Db, breachId: string, options: { status?: PersonStatus | undefined; limit: number; offset: number; overdueAt?: Date | undefined }) {
   let query = db.selectFrom('breach_person').selectAll().where('breach_id', '=', breachId);
   if (options.status) query = query.where('status', '=', options.status);
+  // Overdue as countPopulation counts it: the due date has passed and the person is not answered, remedied or closed.
+  if (options.overdueAt) query = query.where('due_at', '<', options.overdueAt).where('status', 'not in', ['answered', 'remedied', 'closed']);
   return query.orderBy('person_ref').limit(options.limit).offset(options.offset).execute();
 }
 

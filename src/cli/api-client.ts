@@ -8,6 +8,8 @@ export interface ApiClient {
   request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
   /** A GET whose answer is a document (CSV, Markdown, HTML), returned as text. */
   text(path: string): Promise<string>;
+  /** A POST of a text document (a CSV file) whose answer is JSON. */
+  upload<T>(path: string, text: string, contentType: string): Promise<T>;
 }
 
 export class ApiError extends Error {
@@ -35,17 +37,17 @@ export function createApiClient(baseUrl: string, token: string | undefined, fetc
     throw new ApiError(`--url must be an absolute URL such as http://localhost:8080 (got something else)`, undefined);
   }
   const origin = base.toString().replace(/\/$/, '');
-  async function send(method: string, path: string, body: unknown, accept: string): Promise<string> {
+  async function send(method: string, path: string, body: unknown, accept: string, contentType = 'application/json'): Promise<string> {
     let res: Response;
     try {
       res = await fetchImpl(`${origin}${path}`, {
         method,
         headers: {
           Accept: accept,
-          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          ...(body === undefined ? {} : { 'Content-Type': contentType }),
           ...(token ? { Authorization: `Bearer ${token}` } : {}),
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? undefined : typeof body === 'string' && contentType !== 'application/json' ? body : JSON.stringify(body),
         signal: AbortSignal.timeout(30_000),
       });
     } catch (error) {
@@ -63,6 +65,10 @@ export function createApiClient(baseUrl: string, token: string | undefined, fetc
       return (text ? JSON.parse(text) : undefined) as T;
     },
     text: (path) => send('GET', path, undefined, '*/*'),
+    async upload<T>(path: string, text: string, contentType: string): Promise<T> {
+      const answer = await send('POST', path, text, 'application/json', contentType);
+      return (answer ? JSON.parse(answer) : undefined) as T;
+    },
   };
 }
 

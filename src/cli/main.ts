@@ -1,71 +1,69 @@
-import { ConfigError, parseConfig } from '../config.js';
-import { withNumberingPlan } from '../entry/numbering-plan.js';
-import { auditCommand } from './audit-command.js';
-import { migrateCommand } from './migrate-command.js';
-import { serveCommand } from './serve-command.js';
-import { tokenCommand } from './token-command.js';
-import { maintenanceCommand } from './maintenance-command.js';
-import { campaignCommand } from './campaign-command.js';
-import { exposureCommand } from './exposure-command.js';
-import { relationsCommand } from './relations-command.js';
-import { draftCommand } from './draft-command.js';
-import { breachCommand } from './breach-command.js';
-import { playbookCommand } from './playbook-command.js';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { commands } from './commands.js';
+import { reportFailure } from './failures.js';
+import { asksForHelp, parseLeaf } from './parse.js';
+import { UsageError, type CommandSpec, type LeafCommand, type OptionSpecs, type Values } from './spec.js';
+import { groupUsage, leafUsage, overallUsage } from './usage.js';
 
-export interface Command {
-  summary: string;
-  run(args: string[], env: NodeJS.ProcessEnv): Promise<number | void>;
-}
-
-const commands: Record<string, Command> = {
-  serve: serveCommand,
-  migrate: migrateCommand,
-  token: tokenCommand,
-  audit: auditCommand,
-  maintenance: maintenanceCommand,
-  campaign: campaignCommand,
-  relations: relationsCommand,
-  exposure: exposureCommand,
-  draft: draftCommand,
-  breach: breachCommand,
-  playbook: playbookCommand,
-};
-
-function usage(): string {
-  const lines = Object.entries(commands).map(([name, command]) => `  ${name.padEnd(12)} ${command.summary}`);
-  return `usage: vigie <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nConfiguration comes from environment variables; see README.md.`;
-}
-
-export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+/**
+ * `vigie <command> [<subcommand>] [options]`. Each command is declared once (src/cli/spec.ts) and listed in
+ * src/cli/commands.ts; this file only finds it, answers --help, and turns failures into exit codes:
+ * 0 done, 1 refused or failed (one line on stderr), 2 called wrongly (the usage on stderr).
+ */
+export async function main(argv: string[], env: NodeJS.ProcessEnv, list: CommandSpec[] = commands): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(usage());
+    if (name) console.log(overallUsage(list));
+    else console.error(overallUsage(list));
     return name ? 0 : 2;
   }
-  const command = commands[name];
+  const command = list.find((c) => c.name === name);
   if (!command) {
-    console.error(`vigie: unknown command "${name}"\n\n${usage()}`);
+    console.error(`vigie: unknown command "${name}"\n\n${overallUsage(list)}`);
     return 2;
   }
-  try {
-    return (await command.run(args, env)) ?? 0;
-  } catch (error) {
-    if (error instanceof ConfigError || error instanceof UsageError) {
-      console.error(`vigie: ${error.message}`);
+  let leaf: LeafCommand<OptionSpecs>;
+  let path = name;
+  let rest = args;
+  if (command.kind === 'group') {
+    // A subcommand may be two words (`breach people import`): the longer name is tried first.
+    const twoWords = command.subcommands.find((s) => s.name === `${args[0]} ${args[1]}`);
+    const [subName, ...subArgs] = twoWords ? [twoWords.name, ...args.slice(2)] : args;
+    const sub = twoWords ?? command.subcommands.find((s) => s.name === subName);
+    if (!sub) {
+      if (asksForHelp(args)) {
+        console.log(groupUsage(command));
+        return 0;
+      }
+      console.error(`${subName ? `vigie ${name}: unknown subcommand "${subName}"` : `vigie ${name}: which one?`}\n\n${groupUsage(command)}`);
       return 2;
     }
-    throw error;
+    leaf = sub;
+    path = `${name} ${sub.name}`;
+    rest = subArgs;
+  } else {
+    leaf = command;
+  }
+  // Help never acts: it is answered before anything is parsed, opened or started.
+  if (asksForHelp(rest)) {
+    console.log(leafUsage(path, leaf));
+    return 0;
+  }
+  try {
+    const { values, positionals } = parseLeaf(leaf, rest, env);
+    return (await leaf.run({ values: values as Values<OptionSpecs>, positionals, env })) ?? 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`vigie ${path}: ${error.message}\n\n${leafUsage(path, leaf)}`);
+      return 2;
+    }
+    return reportFailure(error);
   }
 }
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
-export const loadConfig = (env: NodeJS.ProcessEnv) => withNumberingPlan(parseConfig(env));
-
-const isEntry = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (isEntry || process.argv[1]?.endsWith('/bin/vigie.js') || process.argv[1]?.endsWith('/bin/vigie')) {
+/** Runs the command named by process.argv and ends the process with its exit code (bin/vigie.js calls it). */
+export function runFromCommandLine(): void {
   main(process.argv.slice(2), process.env).then(
     (code) => {
       if (code !== 0) process.exit(code);
@@ -75,4 +73,16 @@ if (isEntry || process.argv[1]?.endsWith('/bin/vigie.js') || process.argv[1]?.en
       process.exit(1);
     },
   );
+}
+
+// Started as a file of its own (`node --import tsx src/cli/main.ts …`, as some tests do): compare real paths,
+// never names. bin/vigie.js imports this module and calls runFromCommandLine itself.
+if (process.argv[1] && realpathOrSelf(process.argv[1]) === fileURLToPath(import.meta.url)) runFromCommandLine();
+
+function realpathOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }

@@ -1,32 +1,8 @@
-import { parseArgs } from 'node:util';
 import { systemClock } from '../clock.js';
-import type { Config } from '../config.js';
 import { dateInZone, instantsFromZoned } from '../maintenance/format-time.js';
-import { isoInZone, offsetMinutes, offsetText } from '../time/zoned.js';
-import { endAllMaintenance, startMaintenance, type MaintenanceActor } from '../maintenance/service.js';
-import { loadCurrentWindows } from '../maintenance/store.js';
-import { scopeText, windowInForce } from '../maintenance/window.js';
-import { ValidationError } from '../http/errors.js';
-import { openDatabase } from '../entry/open-database.js';
-import { ApiError, apiClientFrom, type ApiClient } from './api-client.js';
-import { loadConfig, UsageError, type Command } from './main.js';
-
-const usage =
-  'maintenance on --reason "…" [--scope /prefix] [--read-only] [--from 14:00] [--until 15:15] [--retry 600] | off [--reason "…"] [--scope /prefix] | status; ' +
-  'with --url/VIGIE_URL and --token/VIGIE_TOKEN it talks to a running Vigie, otherwise to DATABASE_URL';
-
-const options = {
-  url: { type: 'string' },
-  token: { type: 'string' },
-  reason: { type: 'string' },
-  scope: { type: 'string' },
-  'read-only': { type: 'boolean' },
-  from: { type: 'string' },
-  until: { type: 'string' },
-  retry: { type: 'string' },
-  'no-bypass-link': { type: 'boolean' },
-  actor: { type: 'string' },
-} as const;
+import { offsetMinutes, offsetText } from '../time/zoned.js';
+import { connectionOptions, withConnection } from './connect.js';
+import { defineCommand, defineGroup, UsageError } from './spec.js';
 
 /** "15:15" (today, in VIGIE_TIMEZONE), "2020-03-31T15:15" (in the zone) or RFC 3339 with an offset. */
 export function parseWhen(text: string, flag: string, now: Date, timeZone: string): Date {
@@ -51,106 +27,63 @@ export function parseWhen(text: string, flag: string, now: Date, timeZone: strin
   return new Date(ms);
 }
 
-export const maintenanceCommand: Command = {
-  summary: 'maintenance on|off|status: the maintenance switch (see --help)',
-  async run(args, env) {
-    const [action, ...rest] = args;
-    if (action !== 'on' && action !== 'off' && action !== 'status') throw new UsageError(`usage: vigie ${usage}`);
-    const { values } = parseArgs({ args: rest, options, strict: true });
-    const config = loadConfig(env);
-    const now = systemClock.now();
-    const client = apiClientFrom(values, env);
-    try {
-      if (action === 'on') {
-        if (!values.reason?.trim()) throw new UsageError('maintenance on: --reason "…" is required (it is shown to visitors and kept in the history)');
-        const retry = values.retry === undefined ? undefined : Number(values.retry);
-        if (retry !== undefined && (!Number.isInteger(retry) || retry < 1)) throw new UsageError('maintenance on: --retry must be a number of seconds');
-        const input = {
-          reason: values.reason,
-          scope: values.scope,
-          readOnly: values['read-only'] ?? false,
-          startsAt: values.from ? parseWhen(values.from, '--from', now, config.timeZone) : undefined,
-          plannedEnd: values.until ? parseWhen(values.until, '--until', now, config.timeZone) : undefined,
-          retryAfterSeconds: retry,
-          bypassLink: !values['no-bypass-link'],
-        };
-        return client ? await onViaApi(client, config, input) : await onDirect(config, input, actorOf(values.actor, env));
-      }
-      if (action === 'off') {
-        const input = { reason: values.reason?.trim() || 'Maintenance ended from the command line', scope: values.scope };
-        return client ? await offViaApi(client, config, input) : await offDirect(config, input, actorOf(values.actor, env));
-      }
-      return client ? await statusViaApi(client, config) : await statusDirect(config);
-    } catch (error) {
-      // One clear line, as for every CLI error; never a stack trace for a refused request.
-      if (error instanceof ApiError) {
-        console.error(`vigie: ${error.message}`);
-        return 1;
-      }
-      if (error instanceof ValidationError) {
-        console.error(`vigie: ${error.message}`);
-        return 1;
-      }
-      throw error;
-    }
+const onOptions = {
+  reason: { type: 'string', value: 'TEXT', required: true, description: 'why, for the register and the history (internal: visitors never see it)' },
+  'public-message': { type: 'string', value: 'TEXT', description: 'what visitors read on the maintenance page (default: a neutral text)' },
+  scope: { type: 'string', value: 'PREFIX', description: 'a path prefix such as /declarations (default: the whole site)' },
+  'read-only': { type: 'boolean', description: 'let reads through, stop writes' },
+  from: { type: 'string', value: 'WHEN', description: 'start later: 14:00 (today), 2020-03-31 14:00 (in VIGIE_TIMEZONE) or with an offset' },
+  until: { type: 'string', value: 'WHEN', description: 'planned end, written like --from (Retry-After and the page say it)' },
+  retry: { type: 'string', value: 'SECONDS', description: 'Retry-After when there is no planned end' },
+  'no-bypass-link': { type: 'boolean', description: 'do not create a tester bypass link' },
+  ...connectionOptions,
+} as const;
+
+const on = defineCommand({
+  name: 'on',
+  summary: 'open a maintenance window now (or from --from), on the whole site or a path prefix',
+  options: onOptions,
+  async run({ values, env }) {
+    const retry = values.retry === undefined ? undefined : Number(values.retry);
+    if (retry !== undefined && (!Number.isInteger(retry) || retry < 1)) throw new UsageError('--retry must be a number of seconds');
+    return withConnection(values, env, async ({ client, config }) => {
+      const now = systemClock.now();
+      const body = {
+        reason: values.reason,
+        ...(values['public-message'] ? { publicMessage: values['public-message'] } : {}),
+        scope: values.scope,
+        readOnly: values['read-only'] ?? false,
+        startsAt: values.from ? parseWhen(values.from, '--from', now, config.timeZone).toISOString() : undefined,
+        plannedEnd: values.until ? parseWhen(values.until, '--until', now, config.timeZone).toISOString() : undefined,
+        retryAfterSeconds: retry,
+        bypassLink: !values['no-bypass-link'],
+      };
+      const result = await client.request<{ window: { id: string; scope: string; startedAt: string; plannedEnd: string | null; status: string }; bypassLink: string | null }>(
+        'POST',
+        `${config.adminPrefix}/maintenance/windows`,
+        body,
+      );
+      const w = result.window;
+      console.log(`maintenance ${w.status}: window ${w.id}, scope ${w.scope}, from ${w.startedAt} until ${w.plannedEnd ?? 'open-ended'}`);
+      if (result.bypassLink) console.log(`bypass link (give it to testers only): ${result.bypassLink}`);
+    });
   },
-};
-
-type OnInput = Parameters<typeof startMaintenance>[1];
-
-const actorOf = (name: string | undefined, env: NodeJS.ProcessEnv): MaintenanceActor => ({
-  subject: name ?? `cli:${env.USER ?? env.USERNAME ?? 'unknown'}`,
-  roles: [],
 });
 
-async function direct<T>(config: Config, work: (deps: Parameters<typeof startMaintenance>[0]) => Promise<T>): Promise<T> {
-  if (!config.databaseUrl) {
-    // The embedded database belongs to the one process that opened it: talk to that process instead.
-    throw new UsageError('maintenance: without --url (or VIGIE_URL) this needs DATABASE_URL; with the embedded database, pass --url of the running Vigie');
-  }
-  const { db } = await openDatabase(config);
-  try {
-    return await work({ db, clock: systemClock, config });
-  } finally {
-    await db.destroy();
-  }
-}
-
-const at = (value: string | Date | null | undefined, config: Config) =>
-  value ? isoInZone(new Date(value), config.timeZone) : 'open-ended';
-
-async function onViaApi(client: ApiClient, config: Config, input: OnInput) {
-  const body = {
-    ...input,
-    startsAt: input.startsAt?.toISOString(),
-    plannedEnd: input.plannedEnd?.toISOString(),
-  };
-  const result = await client.request<{ window: { id: string; scope: string; startedAt: string; plannedEnd: string | null; status: string }; bypassLink: string | null }>(
-    'POST',
-    `${config.adminPrefix}/maintenance/windows`,
-    body,
-  );
-  const w = result.window;
-  console.log(`maintenance ${w.status}: window ${w.id}, scope ${w.scope}, from ${w.startedAt} until ${w.plannedEnd ?? 'open-ended'}`);
-  if (result.bypassLink) console.log(`bypass link (give it to testers only): ${result.bypassLink}`);
-}
-
-async function onDirect(config: Config, input: OnInput, actor: MaintenanceActor) {
-  const { event, bypassSecret } = await direct(config, (deps) => startMaintenance(deps, input, actor));
-  const status = event.starts_at && event.starts_at > new Date() ? 'scheduled' : 'in-force';
-  console.log(`maintenance ${status}: window ${event.window_id}, scope ${event.scope}, from ${at(event.starts_at, config)} until ${at(event.planned_end, config)}`);
-  if (bypassSecret) console.log(`bypass link (give it to testers only): <your Vigie address>${config.adminPrefix}/maintenance/bypass/${bypassSecret}`);
-}
-
-async function offViaApi(client: ApiClient, config: Config, input: { reason: string; scope?: string | undefined }) {
-  const { ended } = await client.request<{ ended: string[] }>('POST', `${config.adminPrefix}/maintenance/end`, input);
-  console.log(ended.length === 0 ? 'no maintenance window was in force or planned' : `ended ${ended.length} window(s): ${ended.join(', ')}`);
-}
-
-async function offDirect(config: Config, input: { reason: string; scope?: string | undefined }, actor: MaintenanceActor) {
-  const ended = await direct(config, (deps) => endAllMaintenance(deps, input, actor));
-  console.log(ended.length === 0 ? 'no maintenance window was in force or planned' : `ended ${ended.length} window(s): ${ended.map((e) => e.window_id).join(', ')}`);
-}
+const off = defineCommand({
+  name: 'off',
+  summary: 'end every window in force or planned (or those of --scope)',
+  options: {
+    reason: { type: 'string', value: 'TEXT', description: 'why, for the history', default: 'Maintenance ended from the command line' },
+    scope: { type: 'string', value: 'PREFIX', description: 'only the windows of this scope' },
+    ...connectionOptions,
+  },
+  run: ({ values, env }) =>
+    withConnection(values, env, async ({ client, config }) => {
+      const { ended } = await client.request<{ ended: string[] }>('POST', `${config.adminPrefix}/maintenance/end`, { reason: values.reason, scope: values.scope });
+      console.log(ended.length === 0 ? 'no maintenance window was in force or planned' : `ended ${ended.length} window(s): ${ended.join(', ')}`);
+    }),
+});
 
 interface StateWindow {
   id: string;
@@ -159,8 +92,18 @@ interface StateWindow {
   status: string;
   startsAt: string;
   plannedEnd: string | null;
-  reason: string;
 }
+
+const status = defineCommand({
+  name: 'status',
+  summary: 'the windows in force or planned',
+  options: connectionOptions,
+  run: ({ values, env }) =>
+    withConnection(values, env, async ({ client, config }) => {
+      const state = await client.request<{ windows: StateWindow[] }>('GET', `${config.adminPrefix}/maintenance/state`);
+      printState(state.windows);
+    }),
+});
 
 function printState(windows: StateWindow[]) {
   if (windows.length === 0) {
@@ -172,23 +115,36 @@ function printState(windows: StateWindow[]) {
   }
 }
 
-async function statusViaApi(client: ApiClient, config: Config) {
-  const state = await client.request<{ windows: StateWindow[] }>('GET', `${config.adminPrefix}/maintenance/state`);
-  printState(state.windows);
-}
+const record = defineCommand({
+  name: 'record',
+  summary: 'record a window that already happened, for the history and the breach timelines (never applied to traffic)',
+  options: {
+    from: { type: 'string', value: 'WHEN', required: true, description: 'when it took effect: 2020-03-31 11:45 (in VIGIE_TIMEZONE) or with an offset' },
+    until: { type: 'string', value: 'WHEN', required: true, description: 'when it stopped, in the past' },
+    reason: { type: 'string', value: 'TEXT', required: true, description: 'why, for the register (internal: the public message is what visitors saw)' },
+    scope: { type: 'string', value: 'PREFIX', description: 'a path prefix (default: the whole site)' },
+    'read-only': { type: 'boolean', description: 'reads went through' },
+    ...connectionOptions,
+  },
+  notes: ['Marked as recorded after the fact, with who recorded it and when.'],
+  run: ({ values, env }) =>
+    withConnection(values, env, async ({ client, config }) => {
+      const now = systemClock.now();
+      const body = {
+        reason: values.reason,
+        scope: values.scope,
+        readOnly: values['read-only'] ?? false,
+        startedAt: parseWhen(values.from, '--from', now, config.timeZone).toISOString(),
+        endedAt: parseWhen(values.until, '--until', now, config.timeZone).toISOString(),
+      };
+      const { window: w } = await client.request<{ window: { id: string; scope: string; startedAt: string; endedAt?: string | null } }>('POST', `${config.adminPrefix}/maintenance/history`, body);
+      console.log(`maintenance window ${w.id} recorded after the fact: scope ${w.scope}, from ${w.startedAt} until ${w.endedAt ?? values.until}`);
+    }),
+});
 
-async function statusDirect(config: Config) {
-  const now = new Date();
-  const windows = await direct(config, (deps) => loadCurrentWindows(deps.db!, now));
-  printState(
-    windows.map((w) => ({
-      id: w.id,
-      scope: scopeText(w.scope),
-      readOnly: w.readOnly,
-      status: windowInForce(w, now.getTime()) ? 'in-force' : 'scheduled',
-      startsAt: at(new Date(w.startsAt), config),
-      plannedEnd: w.plannedEnd === null ? null : at(new Date(w.plannedEnd), config),
-      reason: w.reason,
-    })),
-  );
-}
+export const maintenanceCommand = defineGroup({
+  name: 'maintenance',
+  summary: 'the maintenance switch: on, off, status; record a past window',
+  subcommands: [on, off, status, record],
+  notes: ["Through a running Vigie (--url) or this machine's database, as the holder of --token (role sre or admin)."],
+});

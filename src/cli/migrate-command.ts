@@ -1,10 +1,13 @@
 import { migrateToLatest } from '../db/migrate.js';
 import { openDatabase } from '../entry/open-database.js';
-import { loadConfig, type Command } from './main.js';
+import { loadConfig } from './config.js';
+import { defineCommand } from './spec.js';
 
-export const migrateCommand: Command = {
-  summary: 'apply pending database migrations and exit',
-  async run(_args, env) {
+export const migrateCommand = defineCommand({
+  name: 'migrate',
+  summary: 'apply pending database migrations (DATABASE_URL, or the embedded database) and exit',
+  options: {},
+  async run({ env }) {
     const config = loadConfig(env);
     const { db, engine, location } = await openDatabase(config);
     try {
@@ -15,4 +18,4 @@ export const migrateCommand: Command = {
       await db.destroy();
     }
   },
-};
+});

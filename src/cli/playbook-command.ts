@@ -1,13 +1,10 @@
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { BreachActor } from '../breaches/breach-store.js';
 import { inZone } from '../breaches/view.js';
 import { formatInZone } from '../breaches/zoned-time.js';
 import { systemClock } from '../clock.js';
 import type { Config } from '../config.js';
-import { migrateToLatest } from '../db/migrate.js';
 import { loadPlaybookOverrides, readPlaybookDir } from '../entry/load-playbooks.js';
-import { openDatabase } from '../entry/open-database.js';
 import { ValidationError } from '../http/errors.js';
 import { checkPlaybookFiles, type PlaybookFiles } from '../playbooks/catalog.js';
 import { describePlaybook, listPlaybooks } from '../playbooks/describe.js';
@@ -15,33 +12,10 @@ import { formatProblem } from '../playbooks/parse-playbook.js';
 import { runReport, type RunReport } from '../playbooks/report.js';
 import { changeTask, startRun, type PlaybookDeps } from '../playbooks/runs.js';
 import { breachRuns, type RunView } from '../playbooks/tasks.js';
-import { apiClientFrom, type ApiClient } from './api-client.js';
-import { loadConfig, UsageError, type Command } from './main.js';
-
-const usage = `playbook list
-       playbook show <playbook>
-       playbook check <dir>                              (every problem as file:line:column: field: reason)
-       playbook start <playbook> --breach <id> --reason "…" [--exercise]
-       playbook tasks --breach <id> [--format table|json]
-       playbook done <task> --reason "…"
-       playbook undo <task> --reason "…"
-       playbook report <run> [--format table|json]
-VIGIE_PLAYBOOKS_DIR adds or replaces playbooks. With --url (or VIGIE_URL) and --token (or VIGIE_TOKEN) it works
-through a running Vigie's API as the token's holder; otherwise start|tasks|done|undo|report need DATABASE_URL and
---by names who acts (default: cli:$USER, as the DPO).`;
-
-const options = {
-  breach: { type: 'string' },
-  reason: { type: 'string' },
-  exercise: { type: 'boolean' },
-  format: { type: 'string' },
-  by: { type: 'string' },
-  url: { type: 'string' },
-  token: { type: 'string' },
-} as const;
-
-const actions = ['list', 'show', 'check', 'start', 'tasks', 'done', 'undo', 'report'] as const;
-type Action = (typeof actions)[number];
+import type { ApiClient } from './api-client.js';
+import { loadConfig } from './config.js';
+import { connectionOptions, withConnection } from './connect.js';
+import { defineCommand, defineGroup, UsageError, type OptionSpecs, type PositionalSpec } from './spec.js';
 
 /** What the command asks of Vigie, the same whether it goes through the API or straight to the database. */
 export interface PlaybookOperations {
@@ -92,35 +66,67 @@ export async function checkDirectory(dir: string, out: (line: string) => void): 
   return problems.length > 0 ? 1 : 0;
 }
 
-export const playbookCommand: Command = {
-  summary: 'playbook list|show|check|start|tasks|done|undo|report: what to do, who, by when (see --help)',
-  async run(args, env) {
-    const [action, ...rest] = args;
-    if (!action || !(actions as readonly string[]).includes(action)) throw new UsageError(`usage: vigie ${usage}`);
-    const { values, positionals } = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
-    const positional = (what: string) => positionals[0] ?? fail(`playbook ${action}: ${what} is required`);
-    if (action === 'check') return checkDirectory(positional('the directory'), (line) => console.log(line));
-    const config = loadConfig(env);
-    const playbooks = config.playbooks.dir ? await loadPlaybookOverrides(config.playbooks.dir) : undefined;
-    const client = apiClientFrom(values, env);
-    if (client) {
-      if (values.by) throw new UsageError("playbook: --by names who acts in the database; through the API the token's holder acts");
-      return perform(remoteOperations(client), action as Action, positional, values, config);
-    }
-    const offline: PlaybookDeps = { db: undefined, clock: systemClock, config, ...(playbooks ? { playbooks } : {}) };
-    if (action === 'list' || action === 'show') return perform(localOperations(offline, cliActor(values, env)), action, positional, values, config);
-    if (!config.databaseUrl) throw new UsageError('playbook: needs DATABASE_URL, or --url and --token to work through a running Vigie (the embedded database belongs to the running server)');
-    const { db } = await openDatabase(config);
-    try {
-      await migrateToLatest(db);
-      return await perform(localOperations({ ...offline, db }, cliActor(values, env)), action as Action, positional, values, config);
-    } finally {
-      await db.destroy();
-    }
-  },
-};
+const breachOption = { type: 'string', value: 'ID', description: 'the breach number in the register', required: true } as const;
+const reasonOption = { type: 'string', value: 'TEXT', description: 'why, for the breach timeline' } as const;
+const format = { type: 'string', value: 'table|json', description: 'the output', default: 'table' } as const;
+const playbookId = [{ name: 'playbook', description: 'the playbook id (vigie playbook list)' }];
 
-const cliActor = (values: { by?: string | undefined }, env: NodeJS.ProcessEnv): BreachActor => ({ subject: values.by ?? `cli:${env.USER ?? env.USERNAME ?? 'unknown'}`, roles: ['dpo'] });
+type Action = 'list' | 'show' | 'check' | 'start' | 'tasks' | 'done' | 'undo' | 'report';
+
+/** A subcommand that acts on the register: through the API, as the holder of --token (src/cli/connect.ts). */
+const acting = (name: Action, summary: string, options: OptionSpecs, positionals: PositionalSpec[]) =>
+  defineCommand({
+    name,
+    summary,
+    options: { ...options, ...connectionOptions },
+    positionals,
+    run: ({ values, positionals: given, env }) =>
+      withConnection(values as { url?: string; token?: string }, env, (connection) =>
+        perform(remoteOperations(connection.client), name, positional(name, given), values as Values, connection.config),
+      ),
+  });
+
+/** Reading the catalogue needs no database: the bundled playbooks and VIGIE_PLAYBOOKS_DIR's. */
+const reading = (name: 'list' | 'show', summary: string, positionals: PositionalSpec[]) =>
+  defineCommand({
+    name,
+    summary,
+    options: {},
+    positionals,
+    run: async ({ positionals: given, env }) => {
+      const config = loadConfig(env);
+      const playbooks = config.playbooks.dir ? await loadPlaybookOverrides(config.playbooks.dir) : undefined;
+      const offline: PlaybookDeps = { db: undefined, clock: systemClock, config, ...(playbooks ? { playbooks } : {}) };
+      return perform(localOperations(offline, { subject: 'cli', roles: [] }), name, positional(name, given), {}, config);
+    },
+  });
+
+const positional = (action: string, given: string[]) => (what: string) => given[0] ?? fail(`playbook ${action}: ${what} is required`);
+
+export const playbookCommand = defineGroup({
+  name: 'playbook',
+  summary: 'what to do, who does it and by when: list, show, check, start, tasks, done, undo, report',
+  notes: [
+    'VIGIE_PLAYBOOKS_DIR adds or replaces playbooks (docs/playbooks.md). start, tasks, done, undo and report act through the API as the',
+    "holder of --token: a running Vigie with --url, or this machine's database.",
+  ],
+  subcommands: [
+    reading('list', 'the playbooks, bundled and your own', []),
+    reading('show', 'one playbook, its steps as JSON', playbookId),
+    defineCommand({
+      name: 'check',
+      summary: 'check a directory of playbooks: every problem as file:line:column: field: reason',
+      options: {},
+      positionals: [{ name: 'dir', description: 'the directory of .yaml files' }],
+      run: ({ positionals: given }) => checkDirectory(positional('check', given)('the directory'), (line) => console.log(line)),
+    }),
+    acting('start', 'start a playbook on a breach: its tasks with their due times', { breach: breachOption, reason: { ...reasonOption, required: true }, exercise: { type: 'boolean', description: 'a drill: nothing leaves for this breach' } }, playbookId),
+    acting('tasks', "a breach's playbook tasks, due times in the organisation's zone", { breach: breachOption, format }, []),
+    acting('done', 'mark a task done', { reason: { ...reasonOption, required: true } }, [{ name: 'task', description: 'the task id' }]),
+    acting('undo', 'reopen a task', { reason: { ...reasonOption, required: true } }, [{ name: 'task', description: 'the task id' }]),
+    acting('report', "a run's report: time from start to each step against its due time", { format }, [{ name: 'run', description: 'the run id' }]),
+  ],
+});
 
 type Values = { breach?: string | undefined; reason?: string | undefined; exercise?: boolean | undefined; format?: string | undefined };
 

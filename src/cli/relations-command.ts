@@ -1,36 +1,26 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
-import { systemClock } from '../clock.js';
-import { migrateToLatest } from '../db/migrate.js';
-import { openDatabase } from '../entry/open-database.js';
 import { parseRelationsCsv } from '../exposure/relations-csv.js';
-import { upsertEntitlements } from '../exposure/relations.js';
-import { loadConfig, UsageError, type Command } from './main.js';
-
-const usage = 'relations import <file.csv> [--skip-bad-lines] [--reason "…"] [--source name] [--actor name]';
+import { loadConfig } from './config.js';
+import { connectionOptions, withConnection } from './connect.js';
+import { defineCommand, defineGroup, UsageError } from './spec.js';
 
 /**
  * `vigie relations import file.csv`: all or nothing — one bad line and nothing is stored, every bad line
  * is listed with its number — unless --skip-bad-lines, which stores the good ones and lists the rest.
  */
-export const relationsCommand: Command = {
-  summary: 'import who may see whose data from a CSV: relations import file.csv [--skip-bad-lines]',
-  async run(args, env) {
-    const { values, positionals } = parseArgs({
-      args,
-      options: {
-        'skip-bad-lines': { type: 'boolean', default: false },
-        reason: { type: 'string' },
-        source: { type: 'string' },
-        actor: { type: 'string' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-    const [action, file] = positionals;
-    if (action !== 'import' || !file) throw new UsageError(`usage: vigie ${usage}`);
+const importRelations = defineCommand({
+  name: 'import',
+  summary: 'import who may see whose data from a CSV (all or nothing unless --skip-bad-lines)',
+  positionals: [{ name: 'file.csv', description: 'the relations: principal, subject, relation, from, until' }],
+  options: {
+    'skip-bad-lines': { type: 'boolean', description: 'store the good lines, list the bad ones' },
+    reason: { type: 'string', value: 'TEXT', description: 'why (recorded; default: the file name)' },
+    source: { type: 'string', value: 'NAME', description: 'where the relations come from (default csv:<file>)' },
+    ...connectionOptions,
+  },
+  async run({ values, positionals, env }) {
+    const file = positionals[0]!;
     const config = loadConfig(env);
     let text: string;
     try {
@@ -46,18 +36,22 @@ export const relationsCommand: Command = {
       console.error(`relations import: ${parsed.badLines} bad line(s); nothing was imported${skip ? '' : ' (use --skip-bad-lines to import the good ones)'}`);
       return 1;
     }
-    const { db } = await openDatabase(config);
-    try {
-      await migrateToLatest(db);
-      const result = await upsertEntitlements(
-        { db, clock: systemClock },
-        { relations: parsed.relations, roles: [], source: values.source ?? `csv:${basename(file)}` },
-        { subject: values.actor ?? env.USER ?? userInfo().username, roles: ['cli'], reason: values.reason ?? `relations import ${basename(file)}` },
-      );
+    // Checked here line by line (the CSV's own line numbers), then sent as one all-or-nothing request.
+    const body = {
+      reason: values.reason ?? `relations import ${basename(file)}`,
+      source: values.source ?? `csv:${basename(file)}`,
+      relations: parsed.relations.map((r) => ({ principal: r.principal, subject: r.subject, kind: r.kind, validFrom: r.validFrom.toISOString(), validTo: r.validTo?.toISOString() ?? null })),
+    };
+    return withConnection(values, env, async ({ client }) => {
+      const result = await client.request<{ relations: number; changed: { relations: number } }>('POST', `${config.adminPrefix}/exposure/relations`, body);
       console.log(`imported ${result.relations} relation(s) from ${file} (${result.changed.relations} new or changed)${parsed.badLines > 0 ? `; ${parsed.badLines} bad line(s) skipped` : ''}`);
       return 0;
-    } finally {
-      await db.destroy();
-    }
+    });
   },
-};
+});
+
+export const relationsCommand = defineGroup({
+  name: 'relations',
+  summary: 'who may see whose data (entitlements): import',
+  subcommands: [importRelations],
+});

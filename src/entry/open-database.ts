@@ -8,6 +8,7 @@ import type { Db } from '../db/database.js';
 import { PGliteDialect } from '../db/pglite-dialect.js';
 import type { Notifications } from '../db/notifications.js';
 import { silentLogger, type Logger } from '../logger.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { createPgNotifications } from './pg-notifications.js';
 import { createPGliteNotifications } from './pglite-notifications.js';
 
@@ -63,8 +64,25 @@ export async function openDatabase(
   }
   const dir = join(config.dataDir, 'pgdata');
   await mkdir(dir, { recursive: true });
-  const pglite = await PGlite.create(dir);
-  return { db: createDb(new PGliteDialect(pglite), 'pglite'), engine: 'embedded', location: dir, notifications: embeddedNotifications(pglite) };
+  // One process at a time (src/entry/data-dir-lock.ts): taken before the files are opened, released on destroy.
+  const lock = lockDataDir(config.dataDir);
+  let pglite;
+  try {
+    pglite = await PGlite.create(dir);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+  const db = createDb(new PGliteDialect(pglite), 'pglite');
+  const destroy = db.destroy.bind(db);
+  db.destroy = async () => {
+    try {
+      await destroy();
+    } finally {
+      lock.release();
+    }
+  };
+  return { db, engine: 'embedded', location: dir, notifications: embeddedNotifications(pglite) };
 }
 
 // PGlite's subscriptions end with the database itself (db.destroy closes it).

@@ -7,7 +7,7 @@ import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { engines, openTestDatabase, testDatabaseUrl, type EngineName, type TestDatabase } from '../helpers/databases.js';
-import { testApp } from '../helpers/test-app.js';
+import { testApp, testSecret } from '../helpers/test-app.js';
 
 // Two ways to reach the register: the database itself (DATABASE_URL; a schema of its own on the test
 // PostgreSQL), or a running Vigie's API (--url/--token), which also serves the embedded engine.
@@ -40,6 +40,9 @@ describe.each(modes)('vigie breach (command line, through the $via, $engine)', (
       const url = new URL(testDatabaseUrl!);
       url.searchParams.set('options', `-c search_path=${database.schema}`);
       env.DATABASE_URL = url.toString();
+      // On this machine's database too, the command acts through the API as a token's holder.
+      env.VIGIE_JWT_SECRET = testSecret;
+      env.VIGIE_TOKEN = await testApp().token(['dpo'], 'dora');
     } else {
       const { app, token } = testApp({ db: database.db });
       server = await new Promise<Server>((resolve) => {
@@ -77,8 +80,8 @@ describe.each(modes)('vigie breach (command line, through the $via, $engine)', (
     expect(decided.code, decided.err).toBe(0);
     expect(decided.out).toBe(`decision recorded for breach ${id}: authority not-notify, people not-inform`);
     const shown = await run('breach', 'show', id);
-    // Who acted: the command line's user, or the API token's holder.
-    expect(shown.out).toContain(`| 2026-03-27 18:30 +01:00 | Comptes révoqués | ${mode.via === 'database' ? 'cli:dora' : 'dora'} |`);
+    // Who acted: the token's holder, whichever way the command reached the register.
+    expect(shown.out).toContain('| 2026-03-27 18:30 +01:00 | Comptes révoqués | dora |');
     expect(shown.out).toContain('non requis (décision de ne pas notifier)');
     expect(shown.out).not.toContain('not-required');
     const listed = await run('breach', 'list');
@@ -107,16 +110,16 @@ describe.each(engines())('vigie breach through the API: refusals (%s)', (engine)
     await database.close();
   });
 
-  it('says in one line when the token may not act, shows the reduced register, and says what it needs without --url', async () => {
+  it('says in one line when the token may not act, shows the reduced register, and says what it needs without a token', async () => {
     const env = { VIGIE_TIMEZONE: 'Europe/Paris', VIGIE_LOG_LEVEL: 'silent', VIGIE_URL: base, VIGIE_TOKEN: await testApp().token(['sre'], 'sam') };
     expect(await runCli(['breach', 'open', '--title', 'Pas pour moi'], env)).toEqual({ code: 1, out: '', err: 'vigie: 403 Not allowed: This action needs one of the roles: dpo' });
     expect(await runCli(['breach', 'list'], env)).toEqual({ code: 0, out: 'the register is empty', err: '' });
     const byOther = await runCli(['breach', 'list', '--by', 'someone-else'], env);
     expect(byOther.code).toBe(2);
-    expect(byOther.err).toMatch(/token's holder acts/);
-    const { VIGIE_URL: _url, ...alone } = env;
-    const noUrl = await runCli(['breach', 'list'], alone);
-    expect(noUrl.code).toBe(2);
-    expect(noUrl.err).toMatch(/needs DATABASE_URL, or --url and --token/);
+    expect(byOther.err).toMatch(/^vigie breach list: Unknown option '--by'/);
+    const { VIGIE_TOKEN: _token, ...anonymous } = env;
+    const noToken = await runCli(['breach', 'list'], anonymous);
+    expect(noToken.code).toBe(2);
+    expect(noToken.err).toMatch(/--token is required \(or VIGIE_TOKEN\): you act as the token's holder/);
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { testApp, testSecret } from '../helpers/test-app.js';
 import { pajemploiInput } from './fixtures.js';
 
 /** Runs `vigie …` in-process and returns what it printed. */
@@ -49,22 +50,30 @@ describe('vigie draft', () => {
     await writeFile(partial, JSON.stringify({ ...input, breach: { ...input.breach, consequences: [], measures: { immediate: [], mediumTerm: [], longTerm: [] } } }));
     const refused = await vigie(['draft', 'cnil', 'BR-1', '--input', partial, '--dry-run'], env);
     expect(refused.code).toBe(1);
-    expect(refused.err).toBe('vigie draft: The draft cannot be written; missing: breach.consequences, breach.measures');
+    expect(refused.err).toBe('vigie: The draft cannot be written; missing: breach.consequences, breach.measures');
     expect(refused.out).not.toContain('Notification');
   });
 
-  it('saves a draft in the database, shows it and approves it as the person named', async () => {
+  it("saves a draft in the database, shows it and approves it as the token's holder (a DPO)", async () => {
     expect((await vigie(['migrate'], env)).code).toBe(0);
-    const saved = await vigie(['draft', 'notice', '7', '--channel', 'email', '--lang', 'en', '--input', facts], env);
+    const comms = { ...env, VIGIE_JWT_SECRET: testSecret, VIGIE_TOKEN: await testApp().token(['comms'], 'carole') };
+    const dpo = { ...env, VIGIE_JWT_SECRET: testSecret, VIGIE_TOKEN: await testApp().token(['dpo'], 'dpo-jeanne') };
+    const saved = await vigie(['draft', 'notice', '7', '--channel', 'email', '--lang', 'en', '--input', facts], comms);
     expect(saved.code).toBe(0);
     const id = /draft (\d+) saved: notice \/ email \/ en, version 1/.exec(saved.out)?.[1];
     expect(id).toBeDefined();
     expect(saved.out).toContain('Dear [[person.name]],');
-    const preview = await vigie(['draft', 'preview', id!], env);
+    const preview = await vigie(['draft', 'preview', id!], comms);
     expect(preview.out).toContain('Dear Alex Example,');
     expect(preview.out).toContain('not approved');
-    const approved = await vigie(['draft', 'approve', id!, '--version', '1', '--reason', 'read it', '--by', 'dpo-jeanne'], env);
-    expect(approved.out).toBe(`draft ${id} version 1 approved by cli:dpo-jeanne`);
-    expect((await vigie(['draft', 'show', id!], env)).out).toContain('approved by cli:dpo-jeanne');
-  }, 120_000);
+    // Approving is the DPO's: the server checks the token's role, whoever types the command.
+    const refused = await vigie(['draft', 'approve', id!, '--version', '1', '--reason', 'read it'], comms);
+    expect(refused).toMatchObject({ code: 1, err: 'vigie: 403 Not allowed: This action needs one of the roles: dpo' });
+    const noToken = await vigie(['draft', 'approve', id!, '--version', '1', '--reason', 'read it'], env);
+    expect(noToken.code).toBe(2);
+    expect(noToken.err).toContain('--token is required');
+    const approved = await vigie(['draft', 'approve', id!, '--version', '1', '--reason', 'read it'], dpo);
+    expect(approved.out).toBe(`draft ${id} version 1 approved by dpo-jeanne`);
+    expect((await vigie(['draft', 'show', id!], dpo)).out).toContain('approved by dpo-jeanne');
+  }, 300_000);
 });

@@ -7,6 +7,7 @@ import { idParams, jsonResponse, readRoles, shown } from './common.js';
 
 const query = z.object({
   status: z.enum(personStatuses).optional(),
+  overdue: z.enum(['true', 'false']).optional().openapi({ description: 'true: only the people whose due date has passed while they are not answered, remedied or closed' }),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   offset: z.coerce.number().int().min(0).default(0),
 });
@@ -27,8 +28,9 @@ export function registerGetPeople(app: App): void {
     const db = requireDb(deps);
     const id = breachIdOf(c.req.valid('param').id);
     await loadBreach(db, id);
-    const options = c.req.valid('query');
-    const [counts, people] = await Promise.all([countPopulation(db, id, deps.clock.now()), listPeople(db, id, options)]);
+    const { overdue, ...options } = c.req.valid('query');
+    const now = deps.clock.now();
+    const [counts, people] = await Promise.all([countPopulation(db, id, now), listPeople(db, id, { ...options, overdueAt: overdue === 'true' ? now : undefined })]);
     const page = people.map((p) => ({ ref: p.person_ref, status: p.status, dueAt: p.due_at, notes: p.notes, exposed: p.exposed, firstAt: p.first_at, lastAt: p.last_at, source: p.source }));
     return c.json(shown(c, { counts, people: page }), 200);
   });
