@@ -115,3 +115,31 @@ export function PageTitle(props: { title: string; intro?: string }) {
     </div>
   );
 }
+
+/** Whole site or a path prefix: the maintenance forms' scope radios (`<id>-scope-site`, `<id>-scope-prefix`). */
+export function ScopeChoice(props: { id: string; scope: string; error: string | undefined; labels: { scope: string; scopeSite: string; scopePrefix: string } }) {
+  const { id, scope, labels: l } = props;
+  return (
+    <fieldset class={`fr-fieldset${props.error ? ' fr-fieldset--error' : ''}`} id={`${id}-scope`} aria-labelledby={`${id}-scope-legend`}>
+      <legend class="fr-fieldset__legend" id={`${id}-scope-legend`}>
+        {l.scope}
+      </legend>
+      <div class="fr-fieldset__element">
+        <div class="fr-radio-group">
+          <input type="radio" id={`${id}-scope-site`} name="scope" value="site" checked={scope !== 'prefix'} />
+          <label class="fr-label" for={`${id}-scope-site`}>
+            {l.scopeSite}
+          </label>
+        </div>
+      </div>
+      <div class="fr-fieldset__element">
+        <div class="fr-radio-group">
+          <input type="radio" id={`${id}-scope-prefix`} name="scope" value="prefix" checked={scope === 'prefix'} />
+          <label class="fr-label" for={`${id}-scope-prefix`}>
+            {l.scopePrefix}
+          </label>
+        </div>
+      </div>
+    </fieldset>
+  );
+}

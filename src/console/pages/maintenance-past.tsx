@@ -1,6 +1,6 @@
 import { ValidationError, type FieldError } from '../../http/errors.js';
 import { recordPastMaintenance } from '../../maintenance/record-past.js';
-import { ActionForm, ErrorSummary, Field, errorOf, valueOf } from '../components.js';
+import { ActionForm, ErrorSummary, Field, ScopeChoice, errorOf, valueOf } from '../components.js';
 import type { ConsoleAction, FormState, PageContext } from '../page.js';
 import { readWallTime } from '../wall-time.js';
 
@@ -21,27 +21,7 @@ export function PastWindowForm(props: { ctx: PageContext; form: FormState | unde
       <p>{l.pastIntro}</p>
       <ErrorSummary form={form} action={action} title={ctx.l.common.errorSummary} />
       <ActionForm ctx={ctx} page={props.page} action={action} id="past-form">
-        <fieldset class={`fr-fieldset${scopeError ? ' fr-fieldset--error' : ''}`} id="past-scope" aria-labelledby="past-scope-legend">
-          <legend class="fr-fieldset__legend" id="past-scope-legend">
-            {l.scope}
-          </legend>
-          <div class="fr-fieldset__element">
-            <div class="fr-radio-group">
-              <input type="radio" id="past-scope-site" name="scope" value="site" checked={scope !== 'prefix'} />
-              <label class="fr-label" for="past-scope-site">
-                {l.scopeSite}
-              </label>
-            </div>
-          </div>
-          <div class="fr-fieldset__element">
-            <div class="fr-radio-group">
-              <input type="radio" id="past-scope-prefix" name="scope" value="prefix" checked={scope === 'prefix'} />
-              <label class="fr-label" for="past-scope-prefix">
-                {l.scopePrefix}
-              </label>
-            </div>
-          </div>
-        </fieldset>
+        <ScopeChoice id="past" scope={scope} error={scopeError} labels={l} />
         <Field form={form} action={action} name="prefix" label={l.prefix} hint={l.prefixHint} />
         <div class="fr-checkbox-group fr-mb-3w">
           <input type="checkbox" id="record-past-readOnly" name="readOnly" value="on" checked={valueOf(form, action, 'readOnly') === 'on'} />

@@ -3,7 +3,7 @@ import { ValidationError } from '../../http/errors.js';
 import { endMaintenance, startMaintenance } from '../../maintenance/service.js';
 import { listMaintenanceEvents, loadCurrentWindows } from '../../maintenance/store.js';
 import { scopeText } from '../../maintenance/window.js';
-import { ActionForm, ErrorSummary, Field, Notice, PageTitle, Time, errorOf, valueOf } from '../components.js';
+import { ActionForm, ErrorSummary, Field, ScopeChoice, Notice, PageTitle, Time, errorOf, valueOf } from '../components.js';
 import { format } from '../labels.js';
 import { definePage, type FormState, type PageContext } from '../page.js';
 import { requireDb } from '../session/sessions.js';
@@ -22,27 +22,7 @@ function StartForm(props: { ctx: PageContext; form: FormState | undefined }) {
       <h2 id="start-title">{l.startTitle}</h2>
       <ErrorSummary form={form} action="start" title={ctx.l.common.errorSummary} />
       <ActionForm ctx={ctx} page={path} action="start" id="start-form">
-        <fieldset class={`fr-fieldset${scopeError ? ' fr-fieldset--error' : ''}`} id="start-scope" aria-labelledby="start-scope-legend">
-          <legend class="fr-fieldset__legend" id="start-scope-legend">
-            {l.scope}
-          </legend>
-          <div class="fr-fieldset__element">
-            <div class="fr-radio-group">
-              <input type="radio" id="start-scope-site" name="scope" value="site" checked={scope !== 'prefix'} />
-              <label class="fr-label" for="start-scope-site">
-                {l.scopeSite}
-              </label>
-            </div>
-          </div>
-          <div class="fr-fieldset__element">
-            <div class="fr-radio-group">
-              <input type="radio" id="start-scope-prefix" name="scope" value="prefix" checked={scope === 'prefix'} />
-              <label class="fr-label" for="start-scope-prefix">
-                {l.scopePrefix}
-              </label>
-            </div>
-          </div>
-        </fieldset>
+        <ScopeChoice id="start" scope={scope} error={scopeError} labels={l} />
         <Field form={form} action="start" name="prefix" label={l.prefix} hint={l.prefixHint} />
         <div class="fr-checkbox-group fr-mb-3w">
           <input type="checkbox" id="start-readOnly" name="readOnly" value="on" checked={valueOf(form, 'start', 'readOnly') === 'on'} />
