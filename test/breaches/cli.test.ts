@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runInProcess } from '../helpers/cli-in-process.js';
 import { engines, openTestDatabase, testDatabaseUrl, type EngineName, type TestDatabase } from '../helpers/databases.js';
 import { testApp, testSecret } from '../helpers/test-app.js';
 
@@ -14,19 +14,10 @@ import { testApp, testSecret } from '../helpers/test-app.js';
 type Mode = { via: 'database'; engine: 'postgresql' } | { via: 'api'; engine: EngineName };
 const modes: Mode[] = [...(testDatabaseUrl ? [{ via: 'database', engine: 'postgresql' } as const] : []), ...engines().map((engine) => ({ via: 'api', engine }) as const)];
 
-/** Runs the CLI in-process, capturing what it prints. */
+/** The shared in-process runner (test/helpers/cli-in-process.ts), under this file's names for its outputs. */
 async function runCli(argv: string[], env: NodeJS.ProcessEnv) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...parts) => void out.push(parts.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...parts) => void err.push(parts.join(' ')));
-  try {
-    const code = await main(argv, env);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
+  const { code, stdout, stderr } = await runInProcess(argv, env);
+  return { code, out: stdout, err: stderr };
 }
 
 describe.each(modes)('vigie breach (command line, through the $via, $engine)', (mode) => {

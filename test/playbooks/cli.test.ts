@@ -4,29 +4,21 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBreachBody } from '../../src/breaches/breach-facts.js';
 import { openBreach } from '../../src/breaches/edit-breach.js';
-import { main } from '../../src/cli/main.js';
 import { systemClock } from '../../src/clock.js';
+import { runInProcess } from '../helpers/cli-in-process.js';
 import { engines, openTestDatabase, testDatabaseUrl, type EngineName, type TestDatabase } from '../helpers/databases.js';
 import { testApp, testConfig, testSecret } from '../helpers/test-app.js';
 
 type Mode = { via: 'database'; engine: 'postgresql' } | { via: 'api'; engine: EngineName };
 const modes: Mode[] = [...(testDatabaseUrl ? [{ via: 'database', engine: 'postgresql' } as const] : []), ...engines().map((engine) => ({ via: 'api', engine }) as const)];
 
+/** The shared in-process runner (test/helpers/cli-in-process.ts), under this file's names for its outputs. */
 async function runCli(argv: string[], env: NodeJS.ProcessEnv) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...parts) => void out.push(parts.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...parts) => void err.push(parts.join(' ')));
-  try {
-    const code = await main(argv, env);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
+  const { code, stdout, stderr } = await runInProcess(argv, env);
+  return { code, out: stdout, err: stderr };
 }
 
 const mine = `id: our-own
