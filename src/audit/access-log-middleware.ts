@@ -83,7 +83,7 @@ export function accessLogMiddleware(options: AccessLogMiddlewareOptions): Middle
     if (!declaration && !accessLog.allRequests) return;
     const known = (c.get as (key: string) => unknown)('requestId');
     const requestId = typeof known === 'string' ? known : requestIdOf(c.req.header('x-request-id'));
-    const record = await buildRecord(
+    const built = buildRecord(
       accessLog,
       {
         at: clock.now(),
@@ -98,7 +98,7 @@ export function accessLogMiddleware(options: AccessLogMiddlewareOptions): Middle
       },
       declaration,
     );
-    const pending = accessLog.writer.record(record);
+    const pending = accessLog.writer.record(built instanceof Promise ? await built : built);
     if (!pending) return;
     try {
       await pending;

@@ -5,7 +5,7 @@ import { silentLogger, type Logger } from '../logger.js';
 import { memoize, type AuditCrypto } from './audit-crypto.js';
 import { watchDeclaredCategories, type CategoryWatch } from './category-watch.js';
 import type { Declaration } from './declarations.js';
-import { createPrincipalResolver, type PrincipalInput, type PrincipalResolver } from './principal.js';
+import { createPrincipalResolver, type Principal, type PrincipalInput, type PrincipalResolver } from './principal.js';
 import type { AccessRecord } from './record.js';
 import type { AccessLogWriter } from './writer.js';
 
@@ -14,8 +14,8 @@ export interface AccessLog {
   writer: AccessLogWriter;
   crypto: AuditCrypto;
   resolvePrincipal: PrincipalResolver;
-  /** Keyed HMAC of a client address. */
-  clientHmac(address: string): Promise<string>;
+  /** Keyed HMAC of a client address (synchronous once known). */
+  clientHmac(address: string): string | Promise<string>;
   /** Record responses without personal data too (VIGIE_AUDIT_ALL_REQUESTS). */
   allRequests: boolean;
   /** Stores the relations the origin declares in Vigie-Relations (absent: the header is only stripped). */
@@ -57,10 +57,22 @@ export interface ResponseFacts {
   principal: PrincipalInput;
 }
 
-/** Builds the record of one response (principal verified, client address keyed-hashed). */
-export async function buildRecord(log: AccessLog, facts: ResponseFacts, declaration: Declaration | undefined): Promise<AccessRecord> {
+/**
+ * Builds the record of one response (principal verified, client address keyed-hashed). Synchronous when the
+ * principal and the address are already known (the usual case: a signed-in user's next request), so that a
+ * response pays no promise for its record.
+ */
+export function buildRecord(log: AccessLog, facts: ResponseFacts, declaration: Declaration | undefined): AccessRecord | Promise<AccessRecord> {
   if (declaration && declaration.categories.length > 0) log.categories.check(declaration.categories);
-  const principal = await log.resolvePrincipal(facts.principal);
+  const principal = log.resolvePrincipal(facts.principal);
+  const client = facts.clientAddress ? log.clientHmac(facts.clientAddress) : null;
+  if (principal instanceof Promise || client instanceof Promise) {
+    return Promise.all([principal, client]).then(([p, c]) => recordOf(facts, declaration, p, c));
+  }
+  return recordOf(facts, declaration, principal, client);
+}
+
+function recordOf(facts: ResponseFacts, declaration: Declaration | undefined, principal: Principal, clientHmac: string | null): AccessRecord {
   return {
     at: facts.at,
     requestId: facts.requestId,
@@ -75,6 +87,6 @@ export async function buildRecord(log: AccessLog, facts: ResponseFacts, declarat
     route: facts.route,
     status: facts.status,
     cacheStatus: facts.cacheStatus,
-    clientHmac: facts.clientAddress ? await log.clientHmac(facts.clientAddress) : null,
+    clientHmac,
   };
 }

@@ -37,15 +37,21 @@ export function createWebAuditCrypto(key: string): AuditCrypto {
   };
 }
 
-/** A bounded memo for keyed hashes of values that repeat (client addresses, session cookies). */
+/**
+ * A bounded memo for keyed hashes of values that repeat (client addresses, session cookies). A known value is
+ * answered synchronously: no promise on the request path when the hash is already known.
+ */
 export function memoize(limit: number, compute: (value: string) => string | Promise<string>) {
   const cache = new Map<string, string>();
-  return async (value: string): Promise<string> => {
-    const known = cache.get(value);
-    if (known !== undefined) return known;
-    const computed = await compute(value);
+  const keep = (value: string, computed: string) => {
     if (cache.size >= limit) cache.clear();
     cache.set(value, computed);
     return computed;
+  };
+  return (value: string): string | Promise<string> => {
+    const known = cache.get(value);
+    if (known !== undefined) return known;
+    const computed = compute(value);
+    return typeof computed === 'string' ? keep(value, computed) : computed.then((hex) => keep(value, hex));
   };
 }

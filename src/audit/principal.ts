@@ -15,7 +15,8 @@ export interface PrincipalInput {
   cookie: string | null | undefined;
 }
 
-export type PrincipalResolver = (input: PrincipalInput) => Promise<Principal>;
+/** Synchronous when the answer is known (a cached token, a known session): no promise on the request path. */
+export type PrincipalResolver = (input: PrincipalInput) => Principal | Promise<Principal>;
 
 const bearer = /^Bearer[ ]+([A-Za-z0-9\-_.~+/]+=*)$/i;
 const cacheLimit = 50_000;
@@ -49,10 +50,18 @@ export function createPrincipalResolver(config: Config['principal'], crypto: Aud
   const verified = new Map<string, { principal: Principal; until: number }>();
   const sessionHmac = memoize(cacheLimit, (value) => crypto.hmacHex('session', value));
 
-  async function verify(token: string): Promise<Principal> {
-    const cacheKey = await crypto.sha256Hex(token);
+  function verify(token: string): Principal | Promise<Principal> {
+    const digest = crypto.sha256Hex(token);
+    if (typeof digest !== 'string') return digest.then((cacheKey) => known(cacheKey) ?? check(cacheKey, token));
+    return known(digest) ?? check(digest, token);
+  }
+
+  function known(cacheKey: string): Principal | undefined {
     const cached = verified.get(cacheKey);
-    if (cached && cached.until > now()) return cached.principal;
+    return cached && cached.until > now() ? cached.principal : undefined;
+  }
+
+  async function check(cacheKey: string, token: string): Promise<Principal> {
     let principal: Principal = { id: null, kind: 'invalid-token', sessionHmac: null };
     let until = now() + invalidTtlMs;
     if (key) {
@@ -72,10 +81,12 @@ export function createPrincipalResolver(config: Config['principal'], crypto: Aud
     return principal;
   }
 
-  return async function resolvePrincipal(input) {
+  return function resolvePrincipal(input) {
     const token = (input.authorization ? bearer.exec(input.authorization)?.[1] : undefined) ?? (config.cookie ? cookieValue(input.cookie, config.cookie) : undefined);
     if (token) return verify(token);
     const session = cookieValue(input.cookie, config.sessionCookie);
-    return { id: null, kind: 'anonymous', sessionHmac: session ? await sessionHmac(session) : null };
+    if (!session) return { id: null, kind: 'anonymous', sessionHmac: null };
+    const hmac = sessionHmac(session);
+    return typeof hmac === 'string' ? { id: null, kind: 'anonymous', sessionHmac: hmac } : hmac.then((h) => ({ id: null, kind: 'anonymous', sessionHmac: h }));
   };
 }

@@ -281,7 +281,12 @@ export class AccessLogWriter {
     const hook = this.options.onBatchCommitted;
     if (!hook) return; // no copies of the records when nobody reads them
     try {
-      const result = hook(batch.map(({ record }, pos): CommittedRecord => ({ ...record, stream, seq, pos })));
+      // Field by field: a spread copy cost more per record than hashing it did (profiled under load).
+      const result = hook(batch.map(({ record: r }, pos): CommittedRecord => ({
+        at: r.at, requestId: r.requestId, traceId: r.traceId, principal: r.principal, principalKind: r.principalKind,
+        sessionHmac: r.sessionHmac, producedFor: r.producedFor, subjects: r.subjects, categories: r.categories, method: r.method,
+        route: r.route, status: r.status, cacheStatus: r.cacheStatus, clientHmac: r.clientHmac, stream, seq, pos,
+      })));
       if (result && typeof (result as Promise<void>).catch === 'function') {
         (result as Promise<void>).catch(() => this.options.logger.error('onBatchCommitted hook failed'));
       }

@@ -5,7 +5,7 @@ import type { Db } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import { recordBreaker, storeAccesses, type StoredAlert } from './alerts.js';
 import { checkBatch, type IllegitimateAccess } from './entitlement-check.js';
-import { advanceMark } from './verdicts.js';
+import { advanceMark, type MarkAdvance } from './verdicts.js';
 import type { WebhookSender } from '../http/signed-webhooks.js';
 
 /**
@@ -26,6 +26,18 @@ export interface DetectorOptions {
   onBreaker?: (scope: string) => void;
   /** Records held while the database answers a round (default 500,000); older batches beyond are left to the catch-up. */
   maxPendingRecords?: number;
+  /**
+   * A stream's mark is written at most this often (default 1,000 ms) when its rounds find nothing; the rounds in
+   * between are remembered and written together. 0: every round writes it.
+   */
+  markEveryMs?: number;
+}
+
+/** The older of two snapshot xmins (xid8 as text); null is no constraint (verdicts.ts). */
+function olderXmin(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return BigInt(a) <= BigInt(b) ? a : b;
 }
 
 /**
@@ -79,8 +91,9 @@ function runsOf(batches: CommittedRecord[][]): Run[] {
  *
  * Its cost follows records, not batches: while a round is at the database, the batches committed meanwhile
  * wait, and the next round checks all of them in one statement and moves the stream's mark over all of them in
- * one more (docs/exposure.md, "Live detection"). A round costs two statements whatever the number of batches,
- * so the detector cannot fall behind the writer for longer than one round: it managed about 175 batches/s one
+ * one more (docs/exposure.md, "Live detection"), at most once a second when nothing was found. A round costs at
+ * most two statements whatever the number of batches, so the detector cannot fall behind the writer for longer
+ * than one round: it managed about 175 batches/s one
  * at a time while the strict writer commits 200–280/s under full load.
  */
 export function createDetector(options: DetectorOptions) {
@@ -94,15 +107,57 @@ export function createDetector(options: DetectorOptions) {
   // (their stream's mark holds at them), so that a database that stops answering cannot exhaust memory.
   const maxPendingRecords = options.maxPendingRecords ?? 500_000;
 
+  // Checked rounds whose mark is not written yet, by stream. Writing it every round cost PostgreSQL a statement
+  // and a commit per batch under strict load (as much CPU as the batch's own insert); a report checks the
+  // batches past a mark anyway, so a mark up to a second behind only moves that work to the report.
+  const markEveryMs = options.markEveryMs ?? 1_000;
+  const heldMarks = new Map<string, MarkAdvance>();
+  const markWrittenAt = new Map<string, number>();
+  let flushDue = false;
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+  async function writeMark(mark: MarkAdvance, now: Date): Promise<void> {
+    await advanceMark(options.db, mark, now);
+    markWrittenAt.set(mark.stream, performance.now());
+  }
+
+  async function writeHeldMarks(): Promise<void> {
+    flushDue = false;
+    const held = [...heldMarks.values()];
+    heldMarks.clear();
+    for (const mark of held) await writeMark(mark, options.clock.now());
+  }
+
+  function holdMark(mark: MarkAdvance): void {
+    heldMarks.set(mark.stream, mark);
+    if (flushTimer) return;
+    flushTimer = setTimeout(() => {
+      flushTimer = undefined;
+      flushDue = true;
+      void kick();
+    }, markEveryMs);
+    (flushTimer as { unref?: () => void }).unref?.();
+  }
+
   async function check(run: Run): Promise<void> {
     const { found, xmin } = await checkBatch(options.db, run.records, settings.broadRoles);
-    const mark = { stream: run.stream, first: run.first, last: run.last, broadRoles: settings.broadRoles, xmin };
+    let mark: MarkAdvance = { stream: run.stream, first: run.first, last: run.last, broadRoles: settings.broadRoles, xmin };
     const now = options.clock.now();
+    const held = heldMarks.get(run.stream);
+    if (held) {
+      heldMarks.delete(run.stream);
+      // Consecutive rounds make one mark; after a gap (a failed round) the held one is written first.
+      if (held.last + 1 === run.first) mark = { ...mark, first: held.first, xmin: olderXmin(held.xmin, xmin) };
+      else await writeMark(held, now);
+    }
     if (found.length === 0) {
       // The mark is what lets a report trust these batches' silence (verdicts.ts).
-      await advanceMark(options.db, mark, now);
+      // Real elapsed time, not the clock's: the point is the database's work per second.
+      if (markEveryMs > 0 && performance.now() - (markWrittenAt.get(run.stream) ?? -Infinity) < markEveryMs) holdMark(mark);
+      else await writeMark(mark, now);
       return;
     }
+    markWrittenAt.set(run.stream, performance.now());
     stats.illegitimate += found.length;
     const alerts = await storeAccesses(options.db, found, settings.burstGapSeconds, now, mark);
     for (const alert of alerts) {
@@ -142,13 +197,20 @@ export function createDetector(options: DetectorOptions) {
     // A batch handed over between the loop's end and this callback starts the next drain.
     draining ??= drain().finally(() => {
       draining = undefined;
-      if (pending.length > 0) void kick();
+      if (pending.length > 0 || flushDue) void kick();
     });
     return draining;
   }
 
   async function drain(): Promise<void> {
-    while (pending.length > 0) {
+    while (pending.length > 0 || flushDue) {
+      if (pending.length === 0) {
+        await writeHeldMarks().catch(() => {
+          stats.failures++;
+          options.logger.error('exposure detection could not write its marks');
+        });
+        continue;
+      }
       const batches = pending;
       pending = [];
       stats.pendingRecords = 0;
@@ -182,8 +244,13 @@ export function createDetector(options: DetectorOptions) {
       }
       return kick();
     },
-    /** Resolves once every batch handed over so far has been checked. */
-    idle: () => draining ?? Promise.resolve(),
+    /** Resolves once every batch handed over so far has been checked and its stream's mark written. */
+    async idle(): Promise<void> {
+      while (draining || heldMarks.size > 0) {
+        if (heldMarks.size > 0) flushDue = true;
+        await kick();
+      }
+    },
     stats: () => ({ ...stats }),
   };
 }

@@ -1,4 +1,5 @@
 import { buildRecord, declareRelations, type AccessLog } from '../audit/access-log.js';
+import type { AccessRecord } from '../audit/record.js';
 import { readCacheStatus, readDeclaration, traceIdOf, type HeaderGetter } from '../audit/declarations.js';
 import type { Clock } from '../clock.js';
 
@@ -24,7 +25,8 @@ export interface ProxiedExchange {
  * origin's declarations, stores the relations it declares first (live detection must see them when it checks
  * the record), verifies the receiver, and writes the record by mode.
  *
- * Returns undefined when the response carries nothing to record: it may leave at once, without a promise.
+ * Returns undefined when the response may leave at once, without a promise: it carries nothing to record, or
+ * (async mode) its record is queued and its receiver was already known.
  * Otherwise a promise that resolves when the response may leave (strict: its record is committed; async:
  * queued) and rejects when it must not (the gateway answers the audit-unavailable problem instead).
  * The caller strips the Vigie headers (headers.ts, strippedFromResponse) in its runtime's own header form.
@@ -38,19 +40,28 @@ export function recordAnswer(accessLog: AccessLog, clock: Clock, exchange: Proxi
     return undefined;
   }
   const at = clock.now();
-  return buildRecord(
-    accessLog,
-    {
-      at,
-      requestId: exchange.requestId,
-      traceId: traceIdOf(exchange.traceparent),
-      method: exchange.method,
-      route: exchange.route,
-      status: exchange.status,
-      cacheStatus: readCacheStatus(exchange.answer),
-      clientAddress: exchange.clientAddress,
-      principal: { authorization: exchange.authorization, cookie: exchange.cookie },
-    },
-    declaration,
-  ).then((record) => (relationsStored ? relationsStored.then(() => accessLog.writer.record(record)) : accessLog.writer.record(record)));
+  let built: AccessRecord | Promise<AccessRecord>;
+  try {
+    built = buildRecord(
+      accessLog,
+      {
+        at,
+        requestId: exchange.requestId,
+        traceId: traceIdOf(exchange.traceparent),
+        method: exchange.method,
+        route: exchange.route,
+        status: exchange.status,
+        cacheStatus: readCacheStatus(exchange.answer),
+        clientAddress: exchange.clientAddress,
+        principal: { authorization: exchange.authorization, cookie: exchange.cookie },
+      },
+      declaration,
+    );
+  } catch (error) {
+    return Promise.reject(error); // fail closed, as a failed commit does
+  }
+  const write = (record: AccessRecord) => (relationsStored ? relationsStored.then(() => accessLog.writer.record(record)) : accessLog.writer.record(record));
+  // A promise only when the response must wait (strict) or the record needed one; async with a known receiver: none.
+  if (built instanceof Promise) return built.then(write);
+  return write(built);
 }

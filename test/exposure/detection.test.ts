@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CommittedRecord } from '../../src/audit/record.js';
 import { systemClock } from '../../src/clock.js';
 import { createDetector } from '../../src/exposure/detector.js';
@@ -125,5 +125,34 @@ describe.each(engines())('live detection keeps up (%s)', (engine) => {
       ['2020-04-01T08:00:16.000Z', 1],
       ['2020-04-01T08:20:24.000Z', 1],
     ]);
+  });
+
+  it('writes the mark of rounds that find nothing at most once a second, and all of it when idle is awaited', async () => {
+    const committed: CommittedRecord[][] = [];
+    const writer = openWriter(t.db, (records) => void committed.push(records));
+    for (let i = 0; i < 4; i++) await writer.append(access(`2020-04-02T08:00:0${i}Z`, 'P1', ['P1', 'C1']));
+    await writer.close();
+    const stream = committed[0]![0]!.stream;
+    const markOf = async () => (await t.db.selectFrom('exposure_check_mark').select('seq').where('stream', '=', stream).executeTakeFirst())?.seq;
+    const detector = createDetector({ db: t.db, clock: systemClock, logger: silentLogger, settings: testConfig().exposure, markEveryMs: 60_000 });
+    // One round at a time: the first writes the mark, the next three within the minute only remember theirs.
+    for (const records of committed) await detector.onBatchCommitted(records);
+    expect(detector.stats()).toMatchObject({ rounds: 4, batches: 4, failures: 0 });
+    expect(Number(await markOf())).toBe(1);
+    await detector.idle();
+    expect(Number(await markOf())).toBe(4);
+  });
+
+  it('writes a remembered mark by itself once the interval has passed', async () => {
+    const committed: CommittedRecord[][] = [];
+    const writer = openWriter(t.db, (records) => void committed.push(records));
+    for (let i = 0; i < 2; i++) await writer.append(access(`2020-04-03T08:00:0${i}Z`, 'P1', ['P1', 'C1']));
+    await writer.close();
+    const stream = committed[0]![0]!.stream;
+    const markOf = async () => Number((await t.db.selectFrom('exposure_check_mark').select('seq').where('stream', '=', stream).executeTakeFirst())?.seq);
+    const detector = createDetector({ db: t.db, clock: systemClock, logger: silentLogger, settings: testConfig().exposure, markEveryMs: 200 });
+    for (const records of committed) await detector.onBatchCommitted(records);
+    expect(await markOf()).toBe(1);
+    await vi.waitFor(async () => expect(await markOf()).toBe(2), { timeout: 5_000, interval: 50 });
   });
 });
