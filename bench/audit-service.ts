@@ -15,6 +15,7 @@ import { AccessLogWriter } from '../src/audit/writer.js';
 import { systemClock } from '../src/clock.js';
 import { parseConfig } from '../src/config.js';
 import { createDb } from '../src/db/create-db.js';
+import { prepareStatements } from '../src/entry/prepared-statements.js';
 import { createNodeAuditCrypto } from '../src/entry/node-audit-crypto.js';
 import { createLogger } from '../src/logger.js';
 import { createDetector } from '../src/exposure/detector.js';
@@ -26,13 +27,16 @@ const db = createDb(new PostgresDialect({ pool: pool(10) }), 'postgresql');
 const app = new Hono();
 if (mode !== 'none') {
   const crypto = createNodeAuditCrypto('bench-audit-key-of-at-least-32-characters');
+  // As the Node entry opens it (entry/node-audit.ts): a connection of its own that prepares its statements.
+  const writerPool = pool(1);
+  prepareStatements(writerPool);
   const identified = mode !== 'strict-unidentified';
   // Clients send a bearer token for the person they read (bench/audit.ts): their own data, as most traffic is.
   const config = parseConfig({ VIGIE_AUDIT_MODE: identified ? mode : 'strict', ...(identified ? { VIGIE_PRINCIPAL_SECRET: benchPrincipalSecret } : {}) });
   // Live detection on, as in production (issue 17): each round checks the batches committed since the last.
   const detector = createDetector({ db, clock: systemClock, logger: createLogger('warn'), settings: config.exposure });
   const writer = new AccessLogWriter({
-    db: createDb(new PostgresDialect({ pool: pool(1) }), 'postgresql'),
+    db: createDb(new PostgresDialect({ pool: writerPool }), 'postgresql'),
     crypto,
     clock: systemClock,
     logger: createLogger('warn'),

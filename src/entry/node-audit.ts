@@ -42,7 +42,8 @@ export async function startNodeAccessLog(
   const { key, generated } = await auditKey(config);
   if (generated) logger.warn('generated a development access-log key', { file: `${config.dataDir}/audit-key` });
   const crypto = createNodeAuditCrypto(key);
-  const own = engine === 'postgresql' ? await openDatabase({ ...config, databasePoolSize: 1 }) : undefined;
+  // Its few statements (a batch insert in a handful of shapes) are prepared once on that connection.
+  const own = engine === 'postgresql' ? await openDatabase({ ...config, databasePoolSize: 1 }, { prepareStatements: true }) : undefined;
   // Live exposure detection reads each committed batch; it uses the shared pool, not the writer's connection.
   const detection = config.exposure.live ? createLiveDetection({ config, db, clock, logger }) : undefined;
   const writer = new AccessLogWriter({

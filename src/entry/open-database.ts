@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import { createDb } from '../db/create-db.js';
 import type { Db } from '../db/database.js';
 import { PGliteDialect } from '../db/pglite-dialect.js';
+import { prepareStatements } from './prepared-statements.js';
 import type { Notifications } from '../db/notifications.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { lockDataDir } from './data-dir-lock.js';
@@ -26,6 +27,8 @@ export interface OpenDatabaseOptions {
   schema?: string;
   /** Embedded: keep the database in memory (tests). */
   inMemory?: boolean;
+  /** PostgreSQL: send each distinct statement as a named prepared statement (entry/prepared-statements.ts). */
+  prepareStatements?: boolean;
   /** Where the notifications connection reports losing the database. */
   logger?: Logger;
 }
@@ -48,6 +51,7 @@ export async function openDatabase(
     // query itself rejects, but the unheard event would end the process. The maintenance fail policy (keep
     // the last state while PostgreSQL is away) needs the process alive.
     pool.on('connect', (client) => client.on('error', () => {}));
+    if (options.prepareStatements) prepareStatements(pool);
     const url = new URL(config.databaseUrl);
     return {
       db: createDb(new PostgresDialect({ pool }), 'postgresql'),
