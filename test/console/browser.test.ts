@@ -112,8 +112,14 @@ describe.skipIf(!chromiumPath).each(engines())('the console in a real browser, o
     await page.click('#alerts a');
     await page.waitForURL(/\/exposure\?alert=/);
     expect(await page.textContent('#window-origin')).toMatch(/^Fenêtre de l’alerte \d+$/);
-    // uPlot drew the chart from the page's data block.
+    // The chart's script read the minute series from exposure/series (not in the page) and uPlot drew it; the
+    // same figures fill the table: one row per minute with a response, the 60 mix-ups among them.
     await page.waitForSelector('#exposure-chart canvas');
+    await page.waitForSelector('#chart-table:not([hidden])');
+    expect(await page.getAttribute('#exposure-chart', 'aria-busy')).toBeNull();
+    const others = await page.$$eval('#chart-rows tr td:nth-child(3)', (cells) => cells.reduce((sum, cell) => sum + Number(cell.textContent), 0));
+    expect(others).toBe(incident.people);
+    expect(await page.isVisible('#chart-failed')).toBe(false);
     expect(await page.textContent('#count-people')).toBe(String(incident.people));
     expect(await page.textContent('#count-receivers')).toBe('40');
     expect(await page.textContent('#count-responses')).toBe(String(incident.people));
