@@ -72,6 +72,7 @@ const cases: PageCase[] = [
   { page: '/breaches/:id/drafts/:draftId', path: (d) => `/breaches/${d.breachId}/drafts/${d.draftId}`, api: (d) => `/drafts/${d.draftId}`, marker: 'id="preview-title"' },
   { page: '/campaigns', path: () => '/campaigns', marker: 'id="campaigns"' },
   { page: '/campaigns/:id', path: (d) => `/campaigns/${d.campaignId}`, api: (d) => `/delivery/campaigns/${d.campaignId}`, marker: 'id="campaign-facts"' },
+  { page: '/campaigns/:id/series', path: (d) => `/campaigns/${d.campaignId}/series`, marker: '"campaign-chart-all"', target: 1000 },
 ];
 
 const quantile = (values: number[], q: number) => {
