@@ -106,6 +106,21 @@ describe.skipIf(!chromiumPath).each(engines())('the console in a real browser, o
     await context.close();
   }, 60_000);
 
+  it('says so when the exposure chart’s data does not come, and still shows the counts', async () => {
+    const { context, page, problems } = await openPage(browser);
+    await signInWithLink(page, built.deps, base, 'dora', ['dpo']);
+    await page.route('**/_vigie/console/exposure/series?*', (route) => route.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"status":503}' }));
+    await page.goto(`${base}/_vigie/console/exposure?from=${incident.from.toISOString()}&to=${incident.to.toISOString()}`);
+    await page.waitForSelector('#chart-failed:not([hidden])');
+    expect(await page.isVisible('#chart-failed')).toBe(true);
+    expect(await page.locator('#exposure-chart canvas').count()).toBe(0);
+    expect(await page.isVisible('#chart-table')).toBe(false);
+    expect(await page.textContent('#count-people')).toBe(String(incident.people));
+    // The only complaint is the browser's about the refused request; no script error.
+    expect(problems.filter((text) => !/status of 503/.test(text))).toEqual([]);
+    await context.close();
+  }, 60_000);
+
   it('takes the DPO from an exposure alert to a breach with its window, counts and population', async () => {
     const { context, page, problems } = await openPage(browser);
     await signInWithLink(page, built.deps, base, 'dora', ['dpo']);
