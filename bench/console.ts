@@ -58,17 +58,21 @@ interface PageCase {
   path(d: ConsoleData): string;
   api?(d: ConsoleData): string;
   marker: string;
+  /** p95 target in ms: 50 for a page's render; the exposure chart's data (its own route) has 1 s. */
+  target?: number;
 }
 const windowQuery = (d: ConsoleData) => `from=${d.window.from.toISOString()}&to=${d.window.to.toISOString()}`;
 const cases: PageCase[] = [
   { page: '/', path: () => '', api: () => '/maintenance/state', marker: 'id="campaigns"' },
   { page: '/maintenance', path: () => '/maintenance', api: () => '/maintenance/windows', marker: 'id="start-form"' },
   { page: '/exposure', path: (d) => `/exposure?${windowQuery(d)}`, api: (d) => `/exposure/report?${windowQuery(d)}`, marker: 'id="exposure-data"' },
+  { page: '/exposure/series', path: (d) => `/exposure/series?${windowQuery(d)}`, marker: '"personal"', target: 1000 },
   { page: '/breaches', path: () => '/breaches', api: () => '/breaches', marker: 'id="register"' },
   { page: '/breaches/:id', path: (d) => `/breaches/${d.breachId}`, api: (d) => `/breaches/${d.breachId}`, marker: 'id="population-total"' },
   { page: '/breaches/:id/drafts/:draftId', path: (d) => `/breaches/${d.breachId}/drafts/${d.draftId}`, api: (d) => `/drafts/${d.draftId}`, marker: 'id="preview-title"' },
   { page: '/campaigns', path: () => '/campaigns', marker: 'id="campaigns"' },
   { page: '/campaigns/:id', path: (d) => `/campaigns/${d.campaignId}`, api: (d) => `/delivery/campaigns/${d.campaignId}`, marker: 'id="campaign-facts"' },
+  { page: '/campaigns/:id/series', path: (d) => `/campaigns/${d.campaignId}/series`, marker: '"campaign-chart-all"', target: 1000 },
 ];
 
 const quantile = (values: number[], q: number) => {
@@ -132,8 +136,9 @@ async function measureRenders(db: Db, config: Config, data: ConsoleData): Promis
     const health = times.get(`${one.page}:health`)!;
     const api = times.get(`${one.page}:api`);
     const p95 = quantile(page, 0.95);
+    const target = one.target ?? 50;
     console.log(
-      `| ${one.page} | ${ms(quantile(page, 0.5))} ms | **${ms(p95)} ms** | ≤ 50 ms ${p95 <= 50 ? 'met' : 'MISSED'} | ${ms(quantile(health, 0.5))} ms | ${one.api ? `GET ${one.api(data).split('?')[0]}` : '—'} | ${api ? `${ms(quantile(api, 0.5))} ms` : '—'} | ${(quantile(page, 0.5) / quantile(health, 0.5)).toFixed(0)} × | ${api ? `${(quantile(page, 0.5) / quantile(api, 0.5)).toFixed(2)} ×` : '—'} |`,
+      `| ${one.page} | ${ms(quantile(page, 0.5))} ms | **${ms(p95)} ms** | ≤ ${target < 1000 ? `${target} ms` : `${target / 1000} s`} ${p95 <= target ? 'met' : 'MISSED'} | ${ms(quantile(health, 0.5))} ms | ${one.api ? `GET ${one.api(data).split('?')[0]}` : '—'} | ${api ? `${ms(quantile(api, 0.5))} ms` : '—'} | ${(quantile(page, 0.5) / quantile(health, 0.5)).toFixed(0)} × | ${api ? `${(quantile(page, 0.5) / quantile(api, 0.5)).toFixed(2)} ×` : '—'} |`,
     );
   }
   const left = consolePages.filter((p) => !cases.some((one) => one.page === p.path)).map((p) => p.path);

@@ -87,6 +87,11 @@ export interface ConsolePage {
 export interface ConsoleDownload {
   /** The API operations whose data it gives: who may use it. */
   api: ApiRef[];
+  /**
+   * Data read by the page's own script (fetch), not opened by a person: no session or a role refused answers
+   * 401/403, and any error, as problem+json like the API, instead of a redirect to sign-in or an HTML page.
+   */
+  json?: boolean;
   run(ctx: PageContext): Promise<Response>;
 }
 

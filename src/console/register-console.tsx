@@ -2,7 +2,8 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { Role } from '../auth/staff-principal.js';
 import type { App } from '../http/context.js';
-import { DomainError, ValidationError } from '../http/errors.js';
+import { DomainError, ForbiddenError, UnauthorizedError, ValidationError } from '../http/errors.js';
+import { handleError } from '../http/handle-errors.js';
 import { collectApiAccess, rolesFor } from './api-access.js';
 import { registerAssets } from './assets.js';
 import { Notice, PageTitle } from './components.js';
@@ -53,11 +54,14 @@ const accessOf = (c: ConsoleContext): ConsoleAccessCheck => (c as unknown as Rec
  * Deny by default: a page (or action) opens only to a session whose roles the API allows for every operation
  * it names. No session: to the sign-in page, coming back here afterwards.
  */
-function requireSession(access: ConsoleAccessCheck, apis: readonly ApiRef[]): MiddlewareHandler<ConsoleEnv> {
+function requireSession(access: ConsoleAccessCheck, apis: readonly ApiRef[], json = false): MiddlewareHandler<ConsoleEnv> {
   return async function consoleSession(c, next) {
     (c as unknown as Record<symbol, ConsoleAccessCheck>)[accessKey] = access;
     const found = await readSession(c, c.var.deps);
     c.set('session', found?.session);
+    // A page's script asked for data: it reads a status, not a sign-in page (it reloads the page to sign in).
+    if (json && !found) return answerProblem(new UnauthorizedError('No console session: sign in again'), c);
+    if (json && !access.allows(found!.session.roles, apis)) return answerProblem(new ForbiddenError(`Roles allowed: ${access.rolesOf(apis).join(', ')}`), c);
     if (!found) {
       const back = c.req.method === 'GET' ? herePath(c) : consoleBase(c);
       return c.redirect(`${consoleBase(c)}/sign-in?return=${encodeURIComponent(back)}`, 303);
@@ -70,6 +74,10 @@ function requireSession(access: ConsoleAccessCheck, apis: readonly ApiRef[]): Mi
   };
 }
 
+/** An error as the API answers it (problem+json), for the console's JSON routes. */
+const apiErrors = handleError();
+const answerProblem = (error: unknown, c: ConsoleContext) => apiErrors(error as Error, c as never) as Response;
+
 function mountPage(ui: Hono<ConsoleEnv>, page: ConsolePage, access: ConsoleAccessCheck) {
   const render = async (c: ConsoleContext, form?: FormState, status = 200) => {
     const ctx = pageContext(c, c.var.session!, access);
@@ -78,7 +86,15 @@ function mountPage(ui: Hono<ConsoleEnv>, page: ConsolePage, access: ConsoleAcces
   };
   // Downloads first: "<path>/people.csv" must not be read as a page parameter.
   for (const [name, download] of Object.entries(page.downloads ?? {})) {
-    ui.get(`${page.path === '/' ? '' : page.path}/${name}`, requireSession(access, [...page.api, ...download.api]), (c) => download.run(pageContext(c, c.var.session!, access)));
+    const apis = [...page.api, ...download.api];
+    ui.get(`${page.path === '/' ? '' : page.path}/${name}`, requireSession(access, apis, download.json), async (c) => {
+      if (!download.json) return download.run(pageContext(c, c.var.session!, access));
+      try {
+        return await download.run(pageContext(c, c.var.session!, access));
+      } catch (error) {
+        return answerProblem(error, c);
+      }
+    });
   }
   ui.get(page.path, requireSession(access, page.api), (c) => render(c));
   for (const [name, action] of Object.entries(page.actions ?? {})) {

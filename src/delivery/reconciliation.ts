@@ -82,6 +82,11 @@ export async function reconcile(ctx: ReadingContext, campaignId: string, silentA
       });
     }
   }
-  const alerts = await ctx.db.selectFrom('delivery_alert').selectAll().where('campaign_id', '=', campaignId).orderBy('id').execute();
+  const alerts = await campaignAlerts(ctx, campaignId);
   return { campaign, silentAfterMinutes: Math.round(silentAfterMs / 60_000), rows, alerts, flagged: alerts.map((a) => ({ dimension: a.dimension, value: a.value, kind: a.kind })) };
+}
+
+/** A campaign's anomalies as the monitor recorded them, oldest first (the reconciliation's, and the delivery chart's marks). */
+export function campaignAlerts(ctx: ReadingContext, campaignId: string): Promise<DeliveryAlert[]> {
+  return ctx.db.selectFrom('delivery_alert').selectAll().where('campaign_id', '=', campaignId).orderBy('id').execute();
 }

@@ -106,14 +106,35 @@ describe.skipIf(!chromiumPath).each(engines())('the console in a real browser, o
     await context.close();
   }, 60_000);
 
+  it('says so when the exposure chart’s data does not come, and still shows the counts', async () => {
+    const { context, page, problems } = await openPage(browser);
+    await signInWithLink(page, built.deps, base, 'dora', ['dpo']);
+    await page.route('**/_vigie/console/exposure/series?*', (route) => route.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"status":503}' }));
+    await page.goto(`${base}/_vigie/console/exposure?from=${incident.from.toISOString()}&to=${incident.to.toISOString()}`);
+    await page.waitForSelector('#chart-failed:not([hidden])');
+    expect(await page.isVisible('#chart-failed')).toBe(true);
+    expect(await page.locator('#exposure-chart canvas').count()).toBe(0);
+    expect(await page.isVisible('#chart-table')).toBe(false);
+    expect(await page.textContent('#count-people')).toBe(String(incident.people));
+    // The only complaint is the browser's about the refused request; no script error.
+    expect(problems.filter((text) => !/status of 503/.test(text))).toEqual([]);
+    await context.close();
+  }, 60_000);
+
   it('takes the DPO from an exposure alert to a breach with its window, counts and population', async () => {
     const { context, page, problems } = await openPage(browser);
     await signInWithLink(page, built.deps, base, 'dora', ['dpo']);
     await page.click('#alerts a');
     await page.waitForURL(/\/exposure\?alert=/);
     expect(await page.textContent('#window-origin')).toMatch(/^Fenêtre de l’alerte \d+$/);
-    // uPlot drew the chart from the page's data block.
+    // The chart's script read the minute series from exposure/series (not in the page) and uPlot drew it; the
+    // same figures fill the table: one row per minute with a response, the 60 mix-ups among them.
     await page.waitForSelector('#exposure-chart canvas');
+    await page.waitForSelector('#chart-table:not([hidden])');
+    expect(await page.getAttribute('#exposure-chart', 'aria-busy')).toBeNull();
+    const others = await page.$$eval('#chart-rows tr td:nth-child(3)', (cells) => cells.reduce((sum, cell) => sum + Number(cell.textContent), 0));
+    expect(others).toBe(incident.people);
+    expect(await page.isVisible('#chart-failed')).toBe(false);
     expect(await page.textContent('#count-people')).toBe(String(incident.people));
     expect(await page.textContent('#count-receivers')).toBe('40');
     expect(await page.textContent('#count-responses')).toBe(String(incident.people));

@@ -84,8 +84,12 @@ describe.skipIf(!chromiumPath).each(engines())('communications run a campaign in
 
     await page.goto(`${served.base}/_vigie/console/campaigns/${campaignId}`);
     await page.waitForSelector('#campaign-chart-all canvas');
-    // One chart per carrier besides the campaign's: five in all.
+    // One chart per carrier besides the campaign's: five in all, drawn from campaigns/:id/series (not in the
+    // page); the same figures fill the table, whose last row is the whole campaign's running totals.
     expect(await page.locator('.vigie-chart canvas').count()).toBe(5);
+    await page.waitForSelector('#chart-table:not([hidden])');
+    expect(await page.locator('#chart-rows tr:last-child td').allTextContents()).toEqual([expect.any(String), '240', '180', String(onOrange.length), '0', '0']);
+    expect(await page.isVisible('#chart-failed')).toBe(false);
     expect(await page.textContent('#count-delivered')).toBe('180');
     expect(await page.textContent('#count-failed')).toBe(String(onOrange.length));
     const orangeRow = page.locator('#reconciliation-carrier tr[data-value="Orange"]');

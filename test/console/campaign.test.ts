@@ -190,6 +190,38 @@ describe.each(engines())('the campaign pages in process on %s', (engine) => {
     expect(await (await built.app.request(base, { headers: { Cookie: sre.cookie } })).text()).not.toContain(`href="${base}/campaigns"`);
   });
 
+  it('renders the campaign page without its delivery series, which comes as JSON to the page’s roles and as problem+json otherwise', async () => {
+    const campaign = await startedCampaign();
+    const dpo = await signIn(built, 'dora', ['dpo']);
+    const page = await (await built.app.request(`${base}/campaigns/${campaign.id}`, { headers: { Cookie: dpo.cookie } })).text();
+    expect(page).toContain('id="count-delivered"');
+    expect(page).toContain('id="chart-needs-script"');
+    const block = JSON.parse(/<script type="application\/json" id="campaign-data"[^>]*>([^<]*)<\/script>/.exec(page)![1]!) as Record<string, unknown>;
+    expect(block).toEqual({ series: `${base}/campaigns/${campaign.id}/series` });
+
+    const res = await built.app.request(`${base}/campaigns/${campaign.id}/series`, { headers: { Cookie: dpo.cookie } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    const body = (await res.json()) as { times: number[]; receipts: boolean; intro: string; charts: { id: string; title: string; sent: number[] }[]; rows: { at: string; text: string; sent: number }[] };
+    expect(body.receipts).toBe(true);
+    expect(body.intro).toMatch(/\d+ (s|min|h|j)\b/);
+    expect(body.charts[0]).toMatchObject({ id: 'campaign-chart-all' });
+    expect(body.charts[0]!.sent).toHaveLength(body.times.length);
+    expect(body.rows[0]).toMatchObject({ at: new Date(body.times[0]!).toISOString(), sent: 0 });
+
+    // The SRE may not read campaigns; no session; a campaign that does not exist: problem+json, not a page.
+    const sre = await signIn(built, 'sam', ['sre']);
+    const refused = await built.app.request(`${base}/campaigns/${campaign.id}/series`, { headers: { Cookie: sre.cookie } });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('content-type')).toBe('application/problem+json');
+    const anonymous = await built.app.request(`${base}/campaigns/${campaign.id}/series`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('content-type')).toBe('application/problem+json');
+    const missing = await built.app.request(`${base}/campaigns/00000000-0000-4000-8000-000000000000/series`, { headers: { Cookie: dpo.cookie } });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ status: 404, type: 'urn:vigie:problem:not-found' });
+  });
+
   it('refuses a campaign form without the session’s CSRF token', async () => {
     const comms = await signIn(built, 'carole', ['comms']);
     const campaign = await startedCampaign();

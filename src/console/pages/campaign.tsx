@@ -2,7 +2,6 @@ import type { DeliveryAlert } from '../../db/tables/delivery-alert.js';
 import { campaignActions, campaignProgress, changeCampaign, type CampaignAction, type CampaignProgress } from '../../delivery/control.js';
 import { recordLettersPosted } from '../../delivery/evidence.js';
 import { reconcile, type Reconciliation } from '../../delivery/reconciliation.js';
-import { deliverySeries } from '../../delivery/series.js';
 import { deliveryContext } from '../../delivery/wiring.js';
 import { NotFoundError, ValidationError } from '../../http/errors.js';
 import { ActionForm, ErrorSummary, Field, PageTitle, Time } from '../components.js';
@@ -10,6 +9,7 @@ import { format } from '../labels.js';
 import { definePage, type FormState, type PageContext } from '../page.js';
 import { readWallTime } from '../wall-time.js';
 import { CampaignChart } from './campaign-chart.js';
+import { campaignSeries } from './campaign-series.js';
 import { DraftPreview } from './campaign-preview.js';
 import { DoneNotice, ResendForm, checkReason, resendAction } from './campaign-resend.js';
 
@@ -250,7 +250,8 @@ export const campaignPage = definePage({
   async render(ctx, form) {
     const id = ctx.c.req.param('id') ?? '';
     const delivery = deliveryContext(ctx.deps);
-    const [progress, report, series] = await Promise.all([campaignProgress(delivery, id), reconcile(delivery, id), deliverySeries(delivery, id)]);
+    // The delivery chart's series is not computed here: the page's script reads it from <id>/series.
+    const [progress, report] = await Promise.all([campaignProgress(delivery, id), reconcile(delivery, id)]);
     const c = progress.campaign;
     const l = ctx.l.campaign;
     const canResend = ctx.can('POST /delivery/campaigns/{id}/resend', 'POST /delivery/campaigns/{id}/{action}') && c.status !== 'ready' && c.status !== 'preparing';
@@ -262,7 +263,7 @@ export const campaignPage = definePage({
         <Facts ctx={ctx} progress={progress} />
         <Counts ctx={ctx} progress={progress} />
         {ctx.can('POST /delivery/campaigns/{id}/{action}') ? <Control ctx={ctx} progress={progress} form={form} /> : null}
-        <CampaignChart ctx={ctx} series={series} alerts={report.alerts} />
+        <CampaignChart ctx={ctx} campaignId={c.id} channel={c.channel} />
         <Alerts ctx={ctx} alerts={report.alerts} canResend={canResend} />
         <ReconciliationTables ctx={ctx} report={report} />
         {canResend ? <ResendForm ctx={ctx} page={pageOf(ctx)} campaign={c} report={report} form={form} /> : null}
@@ -271,6 +272,7 @@ export const campaignPage = definePage({
       </>
     );
   },
+  downloads: { series: campaignSeries },
   actions: {
     control: {
       api: ['POST /delivery/campaigns/{id}/{action}'],

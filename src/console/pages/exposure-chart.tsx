@@ -1,8 +1,6 @@
 import { raw } from 'hono/html';
 import type { ExposureReport } from '../../exposure/report.js';
-import type { MinuteSeries } from '../../exposure/minute-series.js';
 import type { ExposureWindow } from '../../exposure/window.js';
-import type { MaintenanceWindowRecord } from '../../maintenance/list-windows.js';
 import { Time } from '../components.js';
 import type { PageContext } from '../page.js';
 
@@ -10,32 +8,31 @@ import type { PageContext } from '../page.js';
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 
 /**
- * The chart's data in the page (no second request), drawn by browser/exposure-chart.js with uPlot; the same
- * figures as a table for those who do not see the chart, and the first and last exposure as text.
+ * The chart's frame: its data comes from GET <console>/exposure/series (exposure-series.ts), fetched and drawn
+ * by browser/exposure-chart.js with uPlot, so the page renders without computing it (the minute series of a
+ * 3 h 30 window over 10 M records takes longer than a page may). The first and last exposure are text here;
+ * the figures as a table (the chart's text alternative) are filled from the same data. Without JavaScript
+ * the page says so; the counts, the people and the actions below do not need it.
  */
-export function ExposureChart(props: { ctx: PageContext; report: ExposureReport; series: MinuteSeries; maintenance: MaintenanceWindowRecord[]; window: ExposureWindow }) {
-  const { ctx, report, series, window } = props;
+export function ExposureChart(props: { ctx: PageContext; report: ExposureReport; window: ExposureWindow }) {
+  const { ctx, report, window } = props;
   const l = ctx.l.exposure;
-  const firsts = report.byPerson.map((p) => new Date(p.firstAt).getTime());
-  const lasts = report.byPerson.map((p) => new Date(p.lastAt).getTime());
-  const first = firsts.length > 0 ? Math.min(...firsts) : null;
-  const last = lasts.length > 0 ? Math.max(...lasts) : null;
-  const shaded = props.maintenance.map((m) => [
-    Math.max(m.startedAt.getTime(), window.from.getTime()),
-    Math.min((m.endedAt ?? window.to).getTime(), window.to.getTime()),
-  ]);
+  let first: number | null = null;
+  let last: number | null = null;
+  for (const person of report.byPerson) {
+    const a = new Date(person.firstAt).getTime();
+    const b = new Date(person.lastAt).getTime();
+    if (first === null || a < first) first = a;
+    if (last === null || b > last) last = b;
+  }
   const data = {
     zone: ctx.zone,
     lang: ctx.lang,
-    minutes: series.minutes,
-    personal: series.personal,
-    others: series.others,
-    maintenance: shaded,
+    series: ctx.href('/exposure/series', { from: window.from.toISOString(), to: window.to.toISOString() }),
     first,
     last,
     labels: { time: l.minute, personal: l.seriesPersonal, others: l.seriesOthers, maintenance: l.maintenanceShade, first: l.firstExposure, last: l.lastExposure },
   };
-  const busy = series.minutes.map((minute, i) => ({ minute, personal: series.personal[i]!, others: series.others[i]! })).filter((row) => row.personal > 0 || row.others > 0);
   return (
     <section aria-labelledby="chart-title" class="fr-mb-4w">
       <h2 id="chart-title">{l.chartTitle}</h2>
@@ -54,12 +51,19 @@ export function ExposureChart(props: { ctx: PageContext; report: ExposureReport;
         <p id="no-exposure">{l.noExposure}</p>
       )}
       <figure class="fr-m-0">
-        <div id="exposure-chart" class="vigie-chart" role="img" aria-label={l.chartLabel}></div>
+        <div id="exposure-chart" class="vigie-chart" role="img" aria-label={l.chartLabel} aria-busy="true"></div>
       </figure>
+      <noscript>
+        <p id="chart-needs-script">{l.chartNeedsScript}</p>
+      </noscript>
+      {/* A wrapper carries `hidden`: DSFR's error text sets its own display, which would show it anyway. */}
+      <div id="chart-failed" hidden>
+        <p class="fr-error-text">{l.chartFailed}</p>
+      </div>
       <script type="application/json" id="exposure-data">
         {raw(scriptJson(data))}
       </script>
-      <details class="fr-mt-2w">
+      <details class="fr-mt-2w" id="chart-table" hidden>
         <summary>{l.chartTable}</summary>
         <div class="fr-table fr-table--no-caption">
           <table>
@@ -71,17 +75,7 @@ export function ExposureChart(props: { ctx: PageContext; report: ExposureReport;
                 <th scope="col">{l.seriesOthers}</th>
               </tr>
             </thead>
-            <tbody>
-              {busy.map((row) => (
-                <tr>
-                  <td>
-                    <Time at={row.minute} ctx={ctx} />
-                  </td>
-                  <td>{row.personal}</td>
-                  <td>{row.others}</td>
-                </tr>
-              ))}
-            </tbody>
+            <tbody id="chart-rows"></tbody>
           </table>
         </div>
       </details>

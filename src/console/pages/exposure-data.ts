@@ -22,13 +22,7 @@ const ceilMinute = (ms: number) => Math.ceil((ms + 1) / minute) * minute;
  */
 export async function chooseWindow(deps: AppDeps, query: { from?: string | undefined; to?: string | undefined; alert?: string | undefined }, now: Date): Promise<ChosenWindow> {
   const zone = deps.config.timeZone;
-  if (query.from || query.to) {
-    const window = parseWindow({ from: query.from ?? '', to: query.to ?? '' }, zone, 'query');
-    if (window.to.getTime() - window.from.getTime() > maxSeriesMinutes * minute) {
-      throw new ValidationError([{ path: 'query.to', message: 'must be at most 7 days after from' }]);
-    }
-    return { window, alertId: undefined };
-  }
+  if (query.from || query.to) return { window: typedWindow(query, zone), alertId: undefined };
   const alerts = await listAlerts(requireDb(deps.db), zone, query.alert ? {} : { since: new Date(now.getTime() - 24 * 3600_000) });
   const alert = query.alert ? alerts.find((one) => one.id === query.alert) : alerts[0];
   if (alert) {
@@ -38,6 +32,15 @@ export async function chooseWindow(deps: AppDeps, query: { from?: string | undef
   }
   const to = new Date(ceilMinute(now.getTime()));
   return { window: { from: new Date(to.getTime() - 3 * 3600_000), to, zone, notes: [] }, alertId: undefined };
+}
+
+/** A window typed (or carried in a URL): from and to as wall times in the zone or ISO instants, at most 7 days. */
+export function typedWindow(query: { from?: string | undefined; to?: string | undefined }, zone: string): ExposureWindow {
+  const window = parseWindow({ from: query.from ?? '', to: query.to ?? '' }, zone, 'query');
+  if (window.to.getTime() - window.from.getTime() > maxSeriesMinutes * minute) {
+    throw new ValidationError([{ path: 'query.to', message: 'must be at most 7 days after from' }]);
+  }
+  return window;
 }
 
 /** A page of a list, by 1-based page number; the number is clamped to the pages there are. */

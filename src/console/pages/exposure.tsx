@@ -3,10 +3,8 @@ import { openBreach } from '../../breaches/edit-breach.js';
 import { ValidationError } from '../../http/errors.js';
 import { recordAction } from '../../exposure/actor.js';
 import { attachAlertToBreach, attachSnapshotToBreach } from '../../exposure/attach.js';
-import { exposureMinuteSeries } from '../../exposure/minute-series.js';
 import { buildExposureReport, type ExposureReport } from '../../exposure/report.js';
 import { createSnapshot } from '../../exposure/snapshots.js';
-import { listMaintenanceWindows } from '../../maintenance/list-windows.js';
 import { ActionForm, ErrorSummary, Field, PageTitle, Time, wallTime } from '../components.js';
 import { format } from '../labels.js';
 import { definePage, type FormState, type PageContext } from '../page.js';
@@ -14,6 +12,7 @@ import { randomToken } from '../session/tokens.js';
 import { requireDb } from '../session/sessions.js';
 import { chooseWindow, pageOf, type ChosenWindow } from './exposure-data.js';
 import { ExposureChart } from './exposure-chart.js';
+import { exposureSeries } from './exposure-series.js';
 
 const path = '/exposure';
 
@@ -209,11 +208,8 @@ export const exposurePage = definePage({
     const chosen = await chooseWindow(deps, { from: q.from, to: q.to, alert: q.alert }, ctx.now);
     const { window } = chosen;
     const broadRoles = deps.config.exposure.broadRoles;
-    const [report, series, maintenance] = await Promise.all([
-      buildExposureReport(db, window, { broadRoles, now: ctx.now }),
-      exposureMinuteSeries(db, window, { broadRoles }),
-      listMaintenanceWindows(db, { from: window.from, to: window.to, now: ctx.now }),
-    ]);
+    // The chart's minute series is not computed here: the page's script reads it from exposure/series.
+    const report = await buildExposureReport(db, window, { broadRoles, now: ctx.now });
     const seesPeople = ctx.can('GET /exposure/report');
     if (seesPeople) {
       await recordAction(db, { ...ctx.actor, reason: 'exposure page (console)' }, 'exposure.report.read', `${window.from.toISOString()}/${window.to.toISOString()}`, ctx.now);
@@ -223,7 +219,7 @@ export const exposurePage = definePage({
       <>
         <PageTitle title={l.title} intro={l.intro} />
         <WindowForm ctx={ctx} chosen={chosen} />
-        <ExposureChart ctx={ctx} report={report} series={series} maintenance={maintenance} window={window} />
+        <ExposureChart ctx={ctx} report={report} window={window} />
         <Counts ctx={ctx} report={report} />
         {seesPeople ? <People ctx={ctx} report={report} /> : null}
         {ctx.can('POST /breaches', 'POST /exposure/snapshots', 'POST /exposure/snapshots/{name}/attach') && report.totals.peopleExposed > 0 ? (
@@ -232,6 +228,7 @@ export const exposurePage = definePage({
       </>
     );
   },
+  downloads: { series: exposureSeries },
   actions: {
     'open-breach': {
       api: ['POST /breaches', 'POST /exposure/snapshots', 'POST /exposure/snapshots/{name}/attach', 'POST /exposure/alerts/{id}/attach'],

@@ -16,6 +16,7 @@ import * as noticeDrafts from './20261123220000_notice_drafts.js';
 import * as consoleSessions from './20261204090000_console_sessions.js';
 import * as decisionRecommendation from './20261204110000_decision_recommendation.js';
 import * as deliveryProgressIndex from './20261204172000_delivery_progress_index.js';
+import * as breachPopulationCountsIndex from './20261204190000_breach_population_counts_index.js';
 
 /**
  * Every migration, by timestamped name. A static list because bundlers and Workers have no file system
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   '20261204130000_delivery_follow_up': deliveryFollowUp,
   '20261204140000_playbook_runs': playbookRuns,
   '20261204172000_delivery_progress_index': deliveryProgressIndex,
+  '20261204190000_breach_population_counts_index': breachPopulationCountsIndex,
 };
