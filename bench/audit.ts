@@ -10,7 +10,7 @@
  *  3. the time to generate and insert synthetic records through the real writer.
  * Settings: BENCH_DATABASE_URL, BENCH_AUDIT_ROUNDS (15), BENCH_AUDIT_SECONDS (3), BENCH_AUDIT_CONNECTIONS (128),
  * BENCH_AUDIT_ROWS (1000000; the issue's figure is 10000000), BENCH_AUDIT_ONLY (route, gateway or generator:
- * one part alone), BENCH_AUDIT_STRICT_GATHER_MS (adds a strict variant with that VIGIE_AUDIT_STRICT_GATHER_MS).
+ * one part alone).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,8 +34,6 @@ const seconds = Number(process.env.BENCH_AUDIT_SECONDS ?? 3);
 const connections = Number(process.env.BENCH_AUDIT_CONNECTIONS ?? 128);
 const generatedRows = Number(process.env.BENCH_AUDIT_ROWS ?? 1_000_000);
 const only = process.env.BENCH_AUDIT_ONLY;
-// Adds a strict variant with VIGIE_AUDIT_STRICT_GATHER_MS set (route and gateway), measured beside the default.
-const gatherMs = Number(process.env.BENCH_AUDIT_STRICT_GATHER_MS ?? 0);
 if (only !== undefined && !['route', 'gateway', 'generator'].includes(only)) throw new Error('BENCH_AUDIT_ONLY must be route, gateway or generator');
 const runs = (part: string) => only === undefined || only === part;
 
@@ -128,12 +126,10 @@ export const auditBenchmark: Benchmark = {
 
       // 1. The PostgreSQL-reading route, four ways.
       const services = [];
-      const names: Record<string, string> = { none: 'no log', 'strict-unidentified': 'strict, receivers unidentified', 'strict-gather': `strict, VIGIE_AUDIT_STRICT_GATHER_MS=${gatherMs}` };
-      const modes = ['none', 'strict', ...(gatherMs ? ['strict-gather'] : []), 'async', 'strict-unidentified'];
-      for (const mode of runs('route') ? modes : []) {
+      const names: Record<string, string> = { none: 'no log', 'strict-unidentified': 'strict, receivers unidentified' };
+      for (const mode of runs('route') ? ['none', 'strict', 'async', 'strict-unidentified'] : []) {
         const port = await freePort();
-        const env: Record<string, string> = mode === 'strict-gather' ? { VIGIE_AUDIT_STRICT_GATHER_MS: String(gatherMs) } : {};
-        children.push(await start('node', ['--import', 'tsx', 'bench/audit-service.ts', mode === 'strict-gather' ? 'strict' : mode, String(port), databaseUrl, schema], env, /ready/));
+        children.push(await start('node', ['--import', 'tsx', 'bench/audit-service.ts', mode, String(port), databaseUrl, schema], {}, /ready/));
         services.push({ name: names[mode] ?? mode, url: `http://127.0.0.1:${port}`, pid: children.at(-1)!.process.pid });
       }
       // The warm-up reads every person in turn, so that each token is verified (and cached) before the
@@ -147,8 +143,8 @@ export const auditBenchmark: Benchmark = {
         // Distinct ports: the kernel may hand the same free port out twice, and an nginx that cannot bind
         // retries for seconds before it exits, while wrk would measure whatever listens there.
         const ports = new Set<number>();
-        while (ports.size < 6) ports.add(await freePort());
-        const [originPort, nginxPort, vigiePort, rawPort, vigieOffPort, vigieGatherPort] = [...ports] as [number, number, number, number, number, number];
+        while (ports.size < 5) ports.add(await freePort());
+        const [originPort, nginxPort, vigiePort, rawPort, vigieOffPort] = [...ports] as [number, number, number, number, number];
         const origin = nginxConfig(dir, 'origin', `  access_log off;
     server { listen 127.0.0.1:${originPort}; location ~ ^/people/(?<id>[^/]+)$ { default_type application/json;
       add_header Vigie-Data-Subjects "$id"; add_header Vigie-Data-Categories "identity, contact"; add_header Vigie-Produced-For "$id";
@@ -180,12 +176,8 @@ export const auditBenchmark: Benchmark = {
         const vigieOff = await vigie(vigieOffPort, { VIGIE_EXPOSURE_LIVE: 'false' });
         children.push(vigieOff);
         children.push(await vigie(vigiePort, {}));
-        const vigiePid = children.at(-1)!.process.pid;
-        const vigieGather = gatherMs ? await vigie(vigieGatherPort, { VIGIE_AUDIT_STRICT_GATHER_MS: String(gatherMs) }) : undefined;
-        if (vigieGather) children.push(vigieGather);
         await waitForPort(`http://127.0.0.1:${vigieOffPort}/_vigie/healthz`);
         await waitForPort(`http://127.0.0.1:${vigiePort}/_vigie/healthz`);
-        if (vigieGather) await waitForPort(`http://127.0.0.1:${vigieGatherPort}/_vigie/healthz`);
         await waitForPort(`http://127.0.0.1:${nginxPort}/`);
         await new Promise((resolve) => setTimeout(resolve, 3000));
         for (const child of children) if (child.process.exitCode !== null) throw new Error(`a gateway bench process exited (${child.process.exitCode})`);
@@ -194,8 +186,7 @@ export const auditBenchmark: Benchmark = {
           [
             { name: 'nginx proxy_pass', url: `http://127.0.0.1:${nginxPort}`, pid: nginxProxy.process.pid },
             { name: 'node:http proxy, bare (reference)', url: `http://127.0.0.1:${rawPort}`, pid: rawProxy.process.pid },
-            { name: 'vigie gateway (strict)', url: `http://127.0.0.1:${vigiePort}`, pid: vigiePid },
-            ...(vigieGather ? [{ name: `vigie gateway (strict), VIGIE_AUDIT_STRICT_GATHER_MS=${gatherMs}`, url: `http://127.0.0.1:${vigieGatherPort}`, pid: vigieGather.process.pid }] : []),
+            { name: 'vigie gateway (strict)', url: `http://127.0.0.1:${vigiePort}`, pid: children.at(-1)!.process.pid },
             { name: 'vigie gateway (strict), detection off', url: `http://127.0.0.1:${vigieOffPort}`, pid: vigieOff.process.pid },
           ],
           ownScript,
