@@ -32,12 +32,7 @@ if (mode !== 'none') {
   prepareStatements(writerPool);
   const identified = mode !== 'strict-unidentified';
   // Clients send a bearer token for the person they read (bench/audit.ts): their own data, as most traffic is.
-  const config = parseConfig({
-    VIGIE_AUDIT_MODE: identified ? mode : 'strict',
-    ...(identified ? { VIGIE_PRINCIPAL_SECRET: benchPrincipalSecret } : {}),
-    // The deployment's setting, when the bench is run with one (docs/benchmarks.md).
-    ...(process.env.VIGIE_AUDIT_STRICT_GATHER_MS ? { VIGIE_AUDIT_STRICT_GATHER_MS: process.env.VIGIE_AUDIT_STRICT_GATHER_MS } : {}),
-  });
+  const config = parseConfig({ VIGIE_AUDIT_MODE: identified ? mode : 'strict', ...(identified ? { VIGIE_PRINCIPAL_SECRET: benchPrincipalSecret } : {}) });
   // Live detection on, as in production (issue 17): each round checks the batches committed since the last.
   const detector = createDetector({ db, clock: systemClock, logger: createLogger('warn'), settings: config.exposure });
   const writer = new AccessLogWriter({
@@ -49,7 +44,6 @@ if (mode !== 'none') {
     timeoutMs: config.audit.timeoutMs,
     maxBatch: config.audit.maxBatch,
     asyncFlushMs: config.audit.asyncFlushMs,
-    strictGatherMs: config.audit.strictGatherMs,
     onBatchCommitted: detector.onBatchCommitted,
   });
   app.use('*', accessLogMiddleware({ accessLog: createAccessLog(config, writer, crypto), clock: systemClock }));

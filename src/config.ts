@@ -77,7 +77,6 @@ export const configSchema = z
     VIGIE_AUDIT_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(2_000),
     VIGIE_AUDIT_BATCH_MAX: z.coerce.number().int().min(1).max(10_000).default(1_000),
     VIGIE_AUDIT_ASYNC_FLUSH_MS: z.coerce.number().int().min(0).max(1_000).default(20),
-    VIGIE_AUDIT_STRICT_GATHER_MS: z.coerce.number().int().min(0).max(100).default(0),
     // The organisation's data categories onto the register's (docs/categories.md): checked here, at start-up.
     VIGIE_CATEGORY_MAP: z
       .string()
@@ -221,7 +220,6 @@ export const configSchema = z
       timeoutMs: value.VIGIE_AUDIT_TIMEOUT_MS,
       maxBatch: value.VIGIE_AUDIT_BATCH_MAX,
       asyncFlushMs: value.VIGIE_AUDIT_ASYNC_FLUSH_MS,
-      strictGatherMs: value.VIGIE_AUDIT_STRICT_GATHER_MS,
       allRequests: value.VIGIE_AUDIT_ALL_REQUESTS === 'true',
       key: value.VIGIE_AUDIT_KEY,
       checkpointSeconds: value.VIGIE_AUDIT_CHECKPOINT_SECONDS,

@@ -25,14 +25,6 @@ export interface AccessLogWriterOptions {
    * it makes batches larger, and each batch costs the database a statement and a commit whatever its size.
    */
   asyncFlushMs?: number;
-  /**
-   * Strict mode: a batch leaves no sooner than this after the previous one left (default 0). At low traffic the
-   * previous batch left long ago and nothing waits; under load, commits come at most this often, each carrying
-   * more records: a commit costs the database the same whatever its size (about 160 µs of PostgreSQL's CPU
-   * prepared, against 10 µs per record), so fewer, larger commits leave more CPU to the service. A record waits
-   * at most this much longer.
-   */
-  strictGatherMs?: number;
   /** Called after each commit with the batch's records (live detection hooks in here). */
   onBatchCommitted?: (records: CommittedRecord[]) => void | Promise<void>;
   /** Told each commit's duration in seconds, from the batch leaving to the commit returning (metrics). */
@@ -104,7 +96,6 @@ export class AccessLogWriter {
   private closed = false;
   private closing = false;
   private lingerTimer: ReturnType<typeof setTimeout> | undefined;
-  private lastLeftAt = -Infinity;
   private readonly counters = { committedRecords: 0, committedBatches: 0, failedBatches: 0, refused: 0, lost: 0 };
 
   constructor(private readonly options: AccessLogWriterOptions) {
@@ -187,11 +178,7 @@ export class AccessLogWriter {
 
   private schedule(): void {
     if (this.flushing) return;
-    const linger = this.closing
-      ? 0
-      : this.options.mode === 'async'
-        ? (this.options.asyncFlushMs ?? 0)
-        : Math.max(0, this.lastLeftAt + (this.options.strictGatherMs ?? 0) - performance.now());
+    const linger = this.options.mode === 'async' && !this.closing ? (this.options.asyncFlushMs ?? 0) : 0;
     if (linger > 0 && this.queue.length < this.options.maxBatch) {
       if (!this.scheduled) {
         this.scheduled = true;
@@ -233,7 +220,6 @@ export class AccessLogWriter {
     this.flushing = true;
     this.inFlight = batch;
     this.inFlightSince = performance.now();
-    this.lastLeftAt = this.inFlightSince;
     const generation = this.generation;
     const stream = this.stream;
     const seq = this.seq + 1;

@@ -55,7 +55,6 @@ export async function startNodeAccessLog(
     timeoutMs: config.audit.timeoutMs,
     maxBatch: config.audit.maxBatch,
     asyncFlushMs: config.audit.asyncFlushMs,
-    strictGatherMs: config.audit.strictGatherMs,
     ...(detection ? { onBatchCommitted: detection.onBatchCommitted } : {}),
     ...(observeCommit ? { observeCommit } : {}),
   });

@@ -116,20 +116,6 @@ describe.each(engines())('access log writer on %s', (engine) => {
     expect(w.stats()).toMatchObject({ committedRecords: 6, committedBatches: 2, lost: 0 });
   });
 
-  it('strict mode with strictGatherMs: the first record leaves at once, the next ones gather until the interval has passed', async () => {
-    const w = writer({ strictGatherMs: 400, timeoutMs: 5_000 });
-    const started = performance.now();
-    await w.append(sampleRecord()); // the writer was idle: no wait
-    const first = performance.now() - started;
-    // Three records right behind it wait for the interval, then leave together in one batch.
-    await Promise.all([w.append(sampleRecord()), w.append(sampleRecord()), w.append(sampleRecord())]);
-    const rest = performance.now() - started;
-    expect(first).toBeLessThan(400);
-    expect(rest).toBeGreaterThanOrEqual(390);
-    expect(w.stats()).toMatchObject({ committedRecords: 4, committedBatches: 2, refused: 0 });
-    await w.close();
-  });
-
   it('strict mode: refuses within the bound when the store is locked, and resumes by itself', async () => {
     const w = writer({ timeoutMs: 300 });
     await w.append(sampleRecord());
