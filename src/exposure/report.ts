@@ -130,8 +130,10 @@ export async function buildExposureReport(db: Db, window: ExposureWindow, option
   let checks: ExposureReport['covers']['checks'] = { keptStreams: 0, batchesCheckedNow: 0, principalsRecheckedNow: 0, everyRecordCheckedNow: true };
   await db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
     // JIT compilation costs more than it saves here (measured: 0.4 s of 1.8 s on a million rows); the
-    // groups of a big window need more than the default 4 MB of work memory.
-    await sql`select set_config('jit', 'off', true), set_config('work_mem', '64MB', true)`.execute(trx);
+    // groups of a big window need more than the default 4 MB of work memory. The transaction writes nothing but
+    // its temporary tables' catalog rows, so its commit need not wait for the WAL flush (1.7 ms at the median,
+    // 6 ms at p95 of a 22 ms report on 10 M records).
+    await sql`select set_config('jit', 'off', true), set_config('work_mem', '64MB', true), set_config('synchronous_commit', 'off', true)`.execute(trx);
     // Streams that moved since a minute before the window (a batch's `at` can precede its commit slightly).
     heads = await currentHeads(trx, new Date(window.from.getTime() - 60_000));
     latest = await trx.selectFrom('audit_checkpoint').select(['id', 'at']).orderBy('id', 'desc').limit(1).executeTakeFirst();
