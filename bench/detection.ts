@@ -6,7 +6,8 @@
  * itself reads a page of someone its user has no relation with, several times 2 s apart: each leaked response
  * opens an alert (the burst gap is set to 1 s), and the bench times from the leaked response in its hands to the
  * alert's webhook in its hands. Target: ≤ 1 s. Every 5 s it also samples how far the check marks are behind the
- * log's heads (batches and seconds).
+ * log's heads (batches and seconds); a round that finds nothing writes its mark at most once a second
+ * (exposure/detector.ts), so up to a second behind is by design, and more than that is detection falling behind.
  * Settings: BENCH_DATABASE_URL, BENCH_DETECTION_SECONDS (60), BENCH_DETECTION_LEAKS (5), BENCH_AUDIT_CONNECTIONS (128).
  */
 import { randomBytes } from 'node:crypto';
