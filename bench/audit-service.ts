@@ -16,6 +16,7 @@ import { systemClock } from '../src/clock.js';
 import { parseConfig } from '../src/config.js';
 import { createDb } from '../src/db/create-db.js';
 import { prepareStatements } from '../src/entry/prepared-statements.js';
+import { releasePerTurn } from '../src/entry/release-per-turn.js';
 import { createNodeAuditCrypto } from '../src/entry/node-audit-crypto.js';
 import { createLogger } from '../src/logger.js';
 import { createDetector } from '../src/exposure/detector.js';
@@ -44,6 +45,7 @@ if (mode !== 'none') {
     timeoutMs: config.audit.timeoutMs,
     maxBatch: config.audit.maxBatch,
     asyncFlushMs: config.audit.asyncFlushMs,
+    asyncRelease: releasePerTurn(),
     onBatchCommitted: detector.onBatchCommitted,
   });
   app.use('*', accessLogMiddleware({ accessLog: createAccessLog(config, writer, crypto), clock: systemClock }));

@@ -25,6 +25,14 @@ export interface AccessLogWriterOptions {
    * it makes batches larger, and each batch costs the database a statement and a commit whatever its size.
    */
   asyncFlushMs?: number;
+  /**
+   * Async mode: what a response waits for before it leaves (default: nothing). The Node entry passes the end of
+   * the event loop's turn (setImmediate), shared by every response of that turn: they leave together, as strict
+   * responses do when their commit returns. Measured on the route bench, writing each async response on its own
+   * turn cost more service CPU per request than strict's bursts (the kernel's work and the client's wake-ups
+   * per write); released together, async costs less than strict (docs/benchmarks.md, issue 17).
+   */
+  asyncRelease?: () => Promise<void>;
   /** Called after each commit with the batch's records (live detection hooks in here). */
   onBatchCommitted?: (records: CommittedRecord[]) => void | Promise<void>;
   /** Told each commit's duration in seconds, from the batch leaving to the commit returning (metrics). */
@@ -130,11 +138,11 @@ export class AccessLogWriter {
     if (!this.scheduled || this.queue.length >= this.options.maxBatch) this.schedule();
   }
 
-  /** By mode: strict waits for the commit, async does not. */
+  /** By mode: strict waits for the commit, async does not (at most for `asyncRelease`, which never rejects). */
   record(record: AccessRecord): Promise<void> | undefined {
     if (this.options.mode === 'strict') return this.append(record);
     this.enqueue(record);
-    return undefined;
+    return this.options.asyncRelease?.();
   }
 
   stats(): AccessLogWriterStats {

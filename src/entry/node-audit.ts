@@ -18,6 +18,7 @@ import { createRelationDeclarations } from '../exposure/relation-header.js';
 import type { Notifications } from '../db/notifications.js';
 import { createNodeAuditCrypto } from './node-audit-crypto.js';
 import { createNodeGateway } from './node-gateway.js';
+import { releasePerTurn } from './release-per-turn.js';
 import { openDatabase } from './open-database.js';
 
 export interface NodeAccessLog {
@@ -55,6 +56,7 @@ export async function startNodeAccessLog(
     timeoutMs: config.audit.timeoutMs,
     maxBatch: config.audit.maxBatch,
     asyncFlushMs: config.audit.asyncFlushMs,
+    asyncRelease: releasePerTurn(),
     ...(detection ? { onBatchCommitted: detection.onBatchCommitted } : {}),
     ...(observeCommit ? { observeCommit } : {}),
   });

@@ -26,7 +26,7 @@ export interface ProxiedExchange {
  * the record), verifies the receiver, and writes the record by mode.
  *
  * Returns undefined when the response may leave at once, without a promise: it carries nothing to record, or
- * (async mode) its record is queued and its receiver was already known.
+ * (async mode without the writer's asyncRelease) its record is queued and its receiver was already known.
  * Otherwise a promise that resolves when the response may leave (strict: its record is committed; async:
  * queued) and rejects when it must not (the gateway answers the audit-unavailable problem instead).
  * The caller strips the Vigie headers (headers.ts, strippedFromResponse) in its runtime's own header form.

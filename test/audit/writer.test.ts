@@ -101,6 +101,19 @@ describe.each(engines())('access log writer on %s', (engine) => {
     expect(w.stats()).toMatchObject({ committedRecords: 21, lost: 0 });
   });
 
+  it('async mode: record() answers with asyncRelease (what the response waits for), strict with the commit', async () => {
+    let released = 0;
+    const release = Promise.resolve();
+    const w = writer({ mode: 'async', asyncRelease: () => (released++, release) });
+    expect(w.record(sampleRecord())).toBe(release);
+    expect(released).toBe(1);
+    await w.close();
+    expect(w.stats()).toMatchObject({ committedRecords: 1, lost: 0 });
+    const atOnce = writer({ mode: 'async' });
+    expect(atOnce.record(sampleRecord())).toBeUndefined();
+    await atOnce.close();
+  });
+
   it('async mode: records wait up to asyncFlushMs for others, a full batch or close does not wait', async () => {
     const w = writer({ mode: 'async', asyncFlushMs: 10_000, maxBatch: 5 });
     for (let i = 0; i < 3; i++) w.enqueue(sampleRecord());
