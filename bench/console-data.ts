@@ -21,6 +21,7 @@ import { silentLogger } from '../src/logger.js';
 import { startMaintenance } from '../src/maintenance/service.js';
 import { recordPastMaintenance } from '../src/maintenance/record-past.js';
 import { approveDraft, createDraft } from '../src/notices/drafts-service.js';
+import { changeTask, startRun } from '../src/playbooks/runs.js';
 import { pajemploiInput } from '../test/notices/fixtures.js';
 import numberingFixture from '../test/delivery/numbering-fixture.json' with { type: 'json' };
 import { writeBulkAccessLog } from './access-log-data.js';
@@ -34,6 +35,8 @@ export interface ConsoleData {
   /** The people's SMS, approved: the campaign's draft. */
   draftId: string;
   campaignId: string;
+  /** The playbooks running on the breach (the tasks page). */
+  playbookRuns: number;
   people: number;
   alerts: number;
 }
@@ -62,8 +65,10 @@ export async function findConsoleData(db: Db, records: number): Promise<ConsoleD
   if (!campaign) throw new Error('the schema holds a partial data set (no campaign); drop it and run again');
   const people = await db.selectFrom('breach_person').select(sql<string>`count(*)`.as('n')).where('breach_id', '=', campaign.breach_id).executeTakeFirstOrThrow();
   const alerts = await db.selectFrom('exposure_alert').select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow();
+  const runs = await db.selectFrom('playbook_run').select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow();
+  if (Number(runs.n) === 0) throw new Error('the schema holds a data set from before the playbooks were seeded; drop it and run again');
   const end = new Date(Math.ceil(new Date(rows[0]!.end!).getTime() / hour) * hour);
-  return { ...timesOf(end), breachId: String(campaign.breach_id), draftId: String(campaign.draft_id), campaignId: campaign.id, people: Number(people.n), alerts: Number(alerts.n) };
+  return { ...timesOf(end), breachId: String(campaign.breach_id), draftId: String(campaign.draft_id), campaignId: campaign.id, playbookRuns: Number(runs.n), people: Number(people.n), alerts: Number(alerts.n) };
 }
 
 export async function seedConsoleData(
@@ -186,5 +191,14 @@ export async function seedConsoleData(
   await sql`vacuum analyze delivery_message`.execute(db);
   await sql`vacuum analyze breach_person`.execute(db);
   log(`campaign ${campaign.id.slice(0, 8)}: ${options.people.toLocaleString('en')} SMS over ${carriers.length} carriers (${((performance.now() - started) / 1000).toFixed(1)} s)`);
-  return { now, window, breachId, draftId: smsDraft.id, campaignId: campaign.id, people: options.people, alerts };
+
+  // The playbooks on the breach, as the DPO and communications started them: the cache incident's and, one carrier
+  // failing, the undelivered communication's; the tasks already done (maintenance, timeline) marked so, with why.
+  const playbookDeps = { db, clock, config };
+  const { runId } = await startRun(playbookDeps, breachId, { playbook: 'wrong-user-data', reason: 'Cache mal configuré' }, dpo);
+  await startRun(playbookDeps, breachId, { playbook: 'undelivered-communication', reason: 'Échecs chez un opérateur' }, comms);
+  const done = await db.selectFrom('playbook_task').select(['id', 'step_id']).where('run_id', '=', runId).where('step_id', 'in', ['maintenance', 'timeline']).execute();
+  for (const task of done) await changeTask(playbookDeps, String(task.id), true, { reason: 'fait (bench)' }, task.step_id === 'maintenance' ? sre : dpo);
+  log(`playbooks: 2 runs on breach ${breachId}, ${done.length} tasks done`);
+  return { now, window, breachId, draftId: smsDraft.id, campaignId: campaign.id, playbookRuns: 2, people: options.people, alerts };
 }

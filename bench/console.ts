@@ -73,6 +73,7 @@ const cases: PageCase[] = [
   { page: '/campaigns', path: () => '/campaigns', marker: 'id="campaigns"' },
   { page: '/campaigns/:id', path: (d) => `/campaigns/${d.campaignId}`, api: (d) => `/delivery/campaigns/${d.campaignId}`, marker: 'id="campaign-facts"' },
   { page: '/campaigns/:id/series', path: (d) => `/campaigns/${d.campaignId}/series`, marker: '"campaign-chart-all"', target: 1000 },
+  { page: '/playbooks', path: () => '/playbooks', api: (d) => `/breaches/${d.breachId}/playbooks`, marker: 'id="task-' },
 ];
 
 const quantile = (values: number[], q: number) => {

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { CampaignStatus, DeliveryCampaign } from '../db/tables/delivery-campaign.js';
 import type { MessageState } from '../db/tables/delivery-message.js';
 import { ConflictError, ValidationError } from '../http/errors.js';
@@ -6,6 +5,7 @@ import { getCampaign } from './campaigns.js';
 import { channelRules } from './channels.js';
 import { systemClock } from '../clock.js';
 import { defaultDeliverySettings, type Actor, type DeliveryContext } from './context.js';
+import { countMessages, type MessageGroup } from './message-counts.js';
 import { recordAction } from './record-action.js';
 
 export const campaignActions = ['start', 'pause', 'resume', 'cancel'] as const;
@@ -91,31 +91,33 @@ export interface CampaignProgress {
 export type ReadingContext = Pick<DeliveryContext, 'db'> & Partial<Pick<DeliveryContext, 'clock' | 'settings'>>;
 
 export async function campaignProgress(ctx: ReadingContext, id: string): Promise<CampaignProgress> {
-  const campaign = await getCampaign(ctx.db, id);
   const silentAfterMs = (ctx.settings ?? defaultDeliverySettings).silentAfterMs;
   const silentBefore = new Date((ctx.clock ?? systemClock).now().getTime() - silentAfterMs);
+  // The counts do not depend on the campaign's row: both are read at once.
+  const [campaign, groups] = await Promise.all([getCampaign(ctx.db, id), countMessages(ctx.db, id, silentBefore)]);
+  return progressOf(campaign, groups, silentAfterMs);
+}
+
+/** A campaign's progress from its messages' counts (countMessages): campaignProgress's, and the campaign page's with its reconciliation. */
+export function progressOf(campaign: DeliveryCampaign, groups: MessageGroup[], silentAfterMs: number): CampaignProgress {
   const receipts = channelRules[campaign.channel].receipts;
-  const { rows } = await sql<{ state: MessageState; carrier: string | null; n: number; accepted: number; informed: number; silent: number; inferred: number }>`
-    select state, carrier, count(*)::int as n, count(sent_at)::int as accepted,
-      count(*) filter (where informed_at is not null and state <> 'failed')::int as informed,
-      count(*) filter (where ${sql.lit(receipts)} and state in ('sent', 'unknown') and receipt_at is null and sent_at <= ${silentBefore})::int as silent,
-      count(*) filter (where carrier_source = 'numbering-plan')::int as inferred
-    from delivery_message where campaign_id = ${id} group by state, carrier`.execute(ctx.db);
   const counts = emptyCounts();
   const carriers = new Map<string, CarrierProgress>();
   let accepted = 0;
   let informed = 0;
   let silent = 0;
-  for (const row of rows) {
+  for (const row of groups) {
+    const rowInformed = row.state === 'failed' ? 0 : row.informed;
+    const rowSilent = receipts ? row.silent : 0;
     counts[row.state] += row.n;
     accepted += row.accepted;
-    informed += row.informed;
-    silent += row.silent;
+    informed += rowInformed;
+    silent += rowSilent;
     if (campaign.channel !== 'sms') continue;
     const name = row.carrier ?? '(unknown)';
     const c = carriers.get(name) ?? { carrier: name, accepted: 0, delivered: 0, failed: 0, silent: 0, inferred: 0 };
     c.accepted += row.accepted;
-    c.silent += row.silent;
+    c.silent += rowSilent;
     c.inferred += row.inferred;
     if (row.state === 'delivered') c.delivered += row.n;
     if (row.state === 'failed') c.failed += row.n;

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { DeliveryAlert } from '../db/tables/delivery-alert.js';
 import type { DeliveryCampaign } from '../db/tables/delivery-campaign.js';
 import { getCampaign } from './campaigns.js';
@@ -6,6 +5,7 @@ import { channelRules } from './channels.js';
 import { systemClock } from '../clock.js';
 import { defaultDeliverySettings } from './context.js';
 import type { ReadingContext } from './control.js';
+import { countMessages, failureReasons, type MessageGroup } from './message-counts.js';
 
 export interface ReconciliationRow {
   dimension: 'carrier' | 'segment' | 'provider';
@@ -46,43 +46,64 @@ export interface Reconciliation {
  * (the 2013 Pôle emploi case, silent for two weeks) shows there long before any deadline.
  */
 export async function reconcile(ctx: ReadingContext, campaignId: string, silentAfterMs = (ctx.settings ?? defaultDeliverySettings).silentAfterMs): Promise<Reconciliation> {
-  const campaign = await getCampaign(ctx.db, campaignId);
   const silentBefore = new Date((ctx.clock ?? systemClock).now().getTime() - silentAfterMs);
-  const receipts = channelRules[campaign.channel].receipts;
-  // The three slicings in one pass over the campaign's messages each (grouping sets), not one pass per
-  // dimension and per question: six reads of a 30,000-message campaign made its console page take a second.
-  const dimensionOf = sql`case when grouping(carrier) = 0 then 'carrier' when grouping(segment) = 0 then 'segment' else 'provider' end`;
-  const valueOf = sql`case when grouping(carrier) = 0 then carrier when grouping(segment) = 0 then segment else provider end`;
-  const [{ rows: counts }, { rows: reasons }] = await Promise.all([
-    sql<Omit<ReconciliationRow, 'value' | 'failureRate' | 'reasons'> & { value: string | null }>`
-      select ${dimensionOf} as dimension, ${valueOf} as value, count(*)::int as total, count(sent_at)::int as accepted,
-        count(*) filter (where state = 'delivered')::int as delivered, count(*) filter (where state = 'failed')::int as failed,
-        count(*) filter (where state = 'unknown')::int as unknown,
-        count(*) filter (where state in ('queued', 'sending') or (state = 'sent' and informed_at is null))::int as pending,
-        count(*) filter (where state = 'cancelled')::int as cancelled,
-        count(*) filter (where informed_at is not null and state <> 'failed')::int as informed,
-        count(*) filter (where ${sql.lit(receipts)} and state in ('sent', 'unknown') and receipt_at is null and sent_at <= ${silentBefore})::int as silent,
-        count(*) filter (where carrier_source = 'numbering-plan')::int as inferred
-      from delivery_message where campaign_id = ${campaignId} group by grouping sets ((carrier), (segment), (provider)) order by 1, 2`.execute(ctx.db),
-    sql<{ dimension: string; value: string | null; reason: string; n: number }>`
-      select ${dimensionOf} as dimension, ${valueOf} as value, failure_reason as reason, count(*)::int as n
-      from delivery_message where campaign_id = ${campaignId} and state in ('failed', 'unknown') and failure_reason is not null
-      group by grouping sets ((carrier, failure_reason), (segment, failure_reason), (provider, failure_reason)) order by 4 desc`.execute(ctx.db),
+  // None of these reads depends on another: they go together.
+  const [campaign, groups, reasons, alerts] = await Promise.all([
+    getCampaign(ctx.db, campaignId),
+    countMessages(ctx.db, campaignId, silentBefore),
+    failureReasons(ctx.db, campaignId),
+    campaignAlerts(ctx, campaignId),
   ]);
+  return reconciliationOf(campaign, groups, reasons, alerts, silentAfterMs);
+}
+
+type Counted = Omit<ReconciliationRow, 'dimension' | 'value' | 'failureRate' | 'reasons'>;
+const zero = (): Counted => ({ total: 0, accepted: 0, delivered: 0, failed: 0, unknown: 0, pending: 0, cancelled: 0, informed: 0, silent: 0, inferred: 0 });
+/** Values in order, the missing one ("(unknown)") last, as the grouped SQL read gave them before. */
+const byValue = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1);
+
+/**
+ * The reconciliation from the messages' counts (countMessages) and their failure reasons (failureReasons): one
+ * read of the messages serves the campaign page's progress and reconciliation together (campaignOverview).
+ */
+export function reconciliationOf(
+  campaign: DeliveryCampaign,
+  groups: MessageGroup[],
+  reasons: Awaited<ReturnType<typeof failureReasons>>,
+  alerts: DeliveryAlert[],
+  silentAfterMs: number,
+): Reconciliation {
+  const receipts = channelRules[campaign.channel].receipts;
   const rows: ReconciliationRow[] = [];
   for (const dimension of ['carrier', 'segment', 'provider'] as const) {
-    for (const count of counts.filter((c) => c.dimension === dimension)) {
-      const { value: raw, ...row } = count;
+    const slices = new Map<string | null, Counted>();
+    for (const group of groups) {
+      const key = group[dimension];
+      const slice = slices.get(key) ?? slices.set(key, zero()).get(key)!;
+      // As the channel's evidence counts it: pending is not yet final (queued, sending, or sent without evidence).
+      const informed = group.state === 'failed' ? 0 : group.informed;
+      slice.total += group.n;
+      slice.accepted += group.accepted;
+      if (group.state === 'delivered') slice.delivered += group.n;
+      if (group.state === 'failed') slice.failed += group.n;
+      if (group.state === 'unknown') slice.unknown += group.n;
+      if (group.state === 'cancelled') slice.cancelled += group.n;
+      if (group.state === 'queued' || group.state === 'sending') slice.pending += group.n;
+      if (group.state === 'sent') slice.pending += group.n - group.informed;
+      slice.informed += informed;
+      if (receipts) slice.silent += group.silent;
+      slice.inferred += group.inferred;
+    }
+    for (const [raw, counted] of [...slices.entries()].sort(([a], [b]) => byValue(a, b))) {
       const value = raw ?? '(unknown)';
-      const finished = row.delivered + row.failed;
+      const finished = counted.delivered + counted.failed;
       rows.push({
-        ...row, dimension, value,
-        failureRate: finished === 0 ? 0 : row.failed / finished,
+        dimension, value, ...counted,
+        failureRate: finished === 0 ? 0 : counted.failed / finished,
         reasons: reasons.filter((r) => r.dimension === dimension && (r.value ?? '(unknown)') === value).slice(0, 5).map((r) => ({ reason: r.reason, count: r.n })),
       });
     }
   }
-  const alerts = await campaignAlerts(ctx, campaignId);
   return { campaign, silentAfterMinutes: Math.round(silentAfterMs / 60_000), rows, alerts, flagged: alerts.map((a) => ({ dimension: a.dimension, value: a.value, kind: a.kind })) };
 }
 

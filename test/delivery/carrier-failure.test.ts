@@ -4,6 +4,7 @@ import { createCampaign } from '../../src/delivery/campaigns.js';
 import type { DeliveryContext } from '../../src/delivery/context.js';
 import { campaignProgress, changeCampaign } from '../../src/delivery/control.js';
 import type { Person } from '../../src/delivery/ports.js';
+import { campaignOverview } from '../../src/delivery/overview.js';
 import { reconcile } from '../../src/delivery/reconciliation.js';
 import { engines, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { actor, carrierPrefixes, deliveryTestContext, draftId, fakePorts, sendAndWatch, startSmsHarness, type CarrierName } from './fixtures.js';
@@ -92,6 +93,8 @@ describe.each(engines())('one carrier failing a large SMS campaign (Pôle emploi
     // No receipt, so no network reported either: the silent carrier is the numbering plan's guess, and says so.
     expect(progress.carriers[0]).toMatchObject({ carrier: 'Free mobile', silent: free, accepted: free, inferred: free });
     expect(progress.carriers.slice(1).every((c) => c.silent === 0 && c.delivered === c.accepted && c.inferred === 0)).toBe(true);
+    // The campaign's console page reads both at once (campaignOverview): the same answers as the API's two routes.
+    expect(await campaignOverview(ctx, campaign.id)).toEqual({ progress, report: await reconcile(ctx, campaign.id) });
 
     // Resend "no receipt after 30 min" explicitly, over the API, long before the 24 h deadline makes them unknown.
     const res = await harness.app.app.request(`/_vigie/delivery/campaigns/${campaign.id}/resend`, {

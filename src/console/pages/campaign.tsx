@@ -1,7 +1,8 @@
 import type { DeliveryAlert } from '../../db/tables/delivery-alert.js';
-import { campaignActions, campaignProgress, changeCampaign, type CampaignAction, type CampaignProgress } from '../../delivery/control.js';
+import { campaignActions, changeCampaign, type CampaignAction, type CampaignProgress } from '../../delivery/control.js';
 import { recordLettersPosted } from '../../delivery/evidence.js';
-import { reconcile, type Reconciliation } from '../../delivery/reconciliation.js';
+import { campaignOverview } from '../../delivery/overview.js';
+import type { Reconciliation } from '../../delivery/reconciliation.js';
 import { deliveryContext } from '../../delivery/wiring.js';
 import { NotFoundError, ValidationError } from '../../http/errors.js';
 import { ActionForm, ErrorSummary, Field, PageTitle, Time } from '../components.js';
@@ -250,8 +251,9 @@ export const campaignPage = definePage({
   async render(ctx, form) {
     const id = ctx.c.req.param('id') ?? '';
     const delivery = deliveryContext(ctx.deps);
-    // The delivery chart's series is not computed here: the page's script reads it from <id>/series.
-    const [progress, report] = await Promise.all([campaignProgress(delivery, id), reconcile(delivery, id)]);
+    // The delivery chart's series is not computed here: the page's script reads it from <id>/series. Progress
+    // and reconciliation are the API's (campaignProgress, reconcile), from one read of the campaign and its messages.
+    const { progress, report } = await campaignOverview(delivery, id);
     const c = progress.campaign;
     const l = ctx.l.campaign;
     const canResend = ctx.can('POST /delivery/campaigns/{id}/resend', 'POST /delivery/campaigns/{id}/{action}') && c.status !== 'ready' && c.status !== 'preparing';
