@@ -209,11 +209,15 @@ export const exposurePage = definePage({
     const { window } = chosen;
     const broadRoles = deps.config.exposure.broadRoles;
     // The chart's minute series is not computed here: the page's script reads it from exposure/series.
-    const report = await buildExposureReport(db, window, { broadRoles, now: ctx.now });
     const seesPeople = ctx.can('GET /exposure/report');
-    if (seesPeople) {
-      await recordAction(db, { ...ctx.actor, reason: 'exposure page (console)' }, 'exposure.report.read', `${window.from.toISOString()}/${window.to.toISOString()}`, ctx.now);
-    }
+    // The read is kept while the report is computed (two connections): its durable commit no longer adds to the
+    // page's time. A report that then fails leaves a read kept that showed nothing: over-counting, never under.
+    const [report] = await Promise.all([
+      buildExposureReport(db, window, { broadRoles, now: ctx.now }),
+      seesPeople
+        ? recordAction(db, { ...ctx.actor, reason: 'exposure page (console)' }, 'exposure.report.read', `${window.from.toISOString()}/${window.to.toISOString()}`, ctx.now)
+        : undefined,
+    ]);
     const l = ctx.l.exposure;
     return (
       <>
