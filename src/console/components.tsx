@@ -1,3 +1,4 @@
+import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { formatForPeople } from '../maintenance/format-time.js';
 import { isoInZone } from '../time/zoned.js';
@@ -141,5 +142,29 @@ export function ScopeChoice(props: { id: string; scope: string; error: string | 
         </div>
       </div>
     </fieldset>
+  );
+}
+
+/** JSON inside a <script type="application/json"> block: "<" escaped, so no text can close the block. */
+export const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+
+/**
+ * What a chart drawn by the page's script needs around it: the sentence shown without JavaScript, the one its
+ * script shows when the chart's data does not come, and the data block the script reads (`id`).
+ */
+export function ChartScriptParts(props: { id: string; data: unknown; needsScript: string; failed: string }) {
+  return (
+    <>
+      <noscript>
+        <p id="chart-needs-script">{props.needsScript}</p>
+      </noscript>
+      {/* A wrapper carries `hidden`: DSFR's error text sets its own display, which would show it anyway. */}
+      <div id="chart-failed" hidden>
+        <p class="fr-error-text">{props.failed}</p>
+      </div>
+      <script type="application/json" id={props.id}>
+        {raw(scriptJson(props.data))}
+      </script>
+    </>
   );
 }

@@ -2,15 +2,13 @@ import { raw } from 'hono/html';
 import type { Db } from '../../db/database.js';
 import { countPopulation, listPeople, personStatuses, type PersonStatus, type PopulationCounts } from '../../breaches/population.js';
 import { labelsFor } from '../../notices/labels.js';
-import { ActionForm, ErrorSummary, Field, Time, errorOf } from '../components.js';
+import { ActionForm, ErrorSummary, Field, Time, errorOf, scriptJson } from '../components.js';
 import { format } from '../labels.js';
 import type { FormState, PageContext } from '../page.js';
 import { Choice } from './breach-sections.js';
 
 export const peoplePageSize = 50;
 
-/** JSON inside a <script type="application/json"> block: "<" escaped, so no text can close the block. */
-const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 
 export interface PopulationView {
   counts: PopulationCounts;

@@ -1,8 +1,6 @@
-import { raw } from 'hono/html';
+import { ChartScriptParts } from '../components.js';
 import type { PageContext } from '../page.js';
 
-/** JSON inside a <script type="application/json"> block: "<" escaped, so no text can close the block. */
-const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 
 /**
  * The campaign's delivery over time: the whole campaign, then one small chart per carrier (SMS), so that the
@@ -21,16 +19,7 @@ export function CampaignChart(props: { ctx: PageContext; campaignId: string; cha
       <h2 id="chart-title">{l.chartTitle}</h2>
       <p id="chart-intro" hidden></p>
       <div class="fr-grid-row fr-grid-row--gutters" id="campaign-charts" aria-busy="true"></div>
-      <noscript>
-        <p id="chart-needs-script">{l.chartNeedsScript}</p>
-      </noscript>
-      {/* A wrapper carries `hidden`: DSFR's error text sets its own display, which would show it anyway. */}
-      <div id="chart-failed" hidden>
-        <p class="fr-error-text">{l.chartFailed}</p>
-      </div>
-      <script type="application/json" id="campaign-data">
-        {raw(scriptJson(data))}
-      </script>
+      <ChartScriptParts id="campaign-data" data={data} needsScript={l.chartNeedsScript} failed={l.chartFailed} />
       <details class="fr-mt-2w" id="chart-table" hidden>
         <summary>{l.chartTable}</summary>
         <div class="fr-table fr-table--no-caption">

@@ -1,11 +1,8 @@
-import { raw } from 'hono/html';
 import type { ExposureReport } from '../../exposure/report.js';
 import type { ExposureWindow } from '../../exposure/window.js';
-import { Time } from '../components.js';
+import { ChartScriptParts, Time } from '../components.js';
 import type { PageContext } from '../page.js';
 
-/** JSON inside a <script type="application/json"> block: "<" escaped, so no text can close the block. */
-const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 
 /**
  * The chart's frame: its data comes from GET <console>/exposure/series (exposure-series.ts), fetched and drawn
@@ -53,16 +50,7 @@ export function ExposureChart(props: { ctx: PageContext; report: ExposureReport;
       <figure class="fr-m-0">
         <div id="exposure-chart" class="vigie-chart" role="img" aria-label={l.chartLabel} aria-busy="true"></div>
       </figure>
-      <noscript>
-        <p id="chart-needs-script">{l.chartNeedsScript}</p>
-      </noscript>
-      {/* A wrapper carries `hidden`: DSFR's error text sets its own display, which would show it anyway. */}
-      <div id="chart-failed" hidden>
-        <p class="fr-error-text">{l.chartFailed}</p>
-      </div>
-      <script type="application/json" id="exposure-data">
-        {raw(scriptJson(data))}
-      </script>
+      <ChartScriptParts id="exposure-data" data={data} needsScript={l.chartNeedsScript} failed={l.chartFailed} />
       <details class="fr-mt-2w" id="chart-table" hidden>
         <summary>{l.chartTable}</summary>
         <div class="fr-table fr-table--no-caption">

@@ -192,12 +192,15 @@ export const maintenancePage = definePage({
         const link = bypassSecret ? `${origin}${ctx.deps.config.adminPrefix}/maintenance/bypass/${bypassSecret}` : undefined;
         const scopeName = scope === 'site' ? ctx.l.situation.site : scope;
         const starts = event.starts_at ?? event.at;
+        // Planned only when a start was typed and is ahead: an immediate switch's own time is written after
+        // ctx.now (by milliseconds, more under load) and must not read as "planned".
+        const scheduled = startsAt !== undefined && startsAt > ctx.now;
         return {
           notice: (
             <Notice kind="success" id="maintenance-notice">
               <p>
-                {starts > ctx.now ? format(ctx.l.maintenance.scheduledNotice, { scope: scopeName, time: '' }) : format(ctx.l.maintenance.started, { scope: scopeName })}
-                {starts > ctx.now ? <Time at={starts} ctx={ctx} /> : null} {ctx.l.maintenance.instancesNote}
+                {scheduled ? format(ctx.l.maintenance.scheduledNotice, { scope: scopeName, time: '' }) : format(ctx.l.maintenance.started, { scope: scopeName })}
+                {scheduled ? <Time at={starts} ctx={ctx} /> : null} {ctx.l.maintenance.instancesNote}
               </p>
               {link ? (
                 <>
