@@ -78,7 +78,7 @@ export function decideMaintenance(state: MaintenanceState, request: MaintenanceR
   let matched: ActiveWindow[] | undefined;
   for (const window of windows) {
     if (!windowInForce(window, now)) continue;
-    const scope = lower && window.scope.kind === 'prefix' ? { kind: 'prefix' as const, prefix: window.scope.prefix.toLowerCase() } : window.scope;
+    const scope = lower && window.scope.kind === 'prefix' ? { ...window.scope, path: window.scope.path.toLowerCase() } : window.scope;
     if (!scopeCovers(scope, path)) continue;
     if (window.readOnly && isRead) continue;
     (matched ??= []).push(window);

@@ -56,7 +56,7 @@ export function validateReasonAndScope(input: { reason: string; scope?: string |
   if (reason.length > 1000) errors.push({ path: 'body.reason', message: 'must be at most 1000 characters' });
   const scope = parseScope(input.scope ?? 'site');
   if (!scope) errors.push({ path: 'body.scope', message: 'must be "site" or a path prefix such as /declarations or /declarations/*' });
-  else if (scope.kind === 'prefix' && (scope.prefix === adminPrefix || scope.prefix.startsWith(`${adminPrefix}/`))) {
+  else if (scope.kind === 'prefix' && (scope.path === adminPrefix || scope.path.startsWith(`${adminPrefix}/`))) {
     errors.push({ path: 'body.scope', message: `must not be under ${adminPrefix} (Vigie's own routes are never blocked)` });
   }
   return { reason, scope };

@@ -1,8 +1,15 @@
+import { normalizePath } from '../http/normalize-path.js';
+
 /**
  * What a maintenance window is, as the in-memory state holds it. Times are epoch milliseconds so that the
  * per-request check compares numbers and allocates nothing.
  */
-export type MaintenanceScope = { kind: 'site' } | { kind: 'prefix'; prefix: string };
+/**
+ * `prefix` is the scope as written (stored, shown); `path` is the same read as request paths are (normalizePath:
+ * escapes decoded once, dot-segments resolved), which is what requests are matched against: a scope written
+ * `/d%C3%A9clarations` stops `/déclarations`, however the request spells it.
+ */
+export type MaintenanceScope = { kind: 'site' } | { kind: 'prefix'; prefix: string; path: string };
 
 export interface ActiveWindow {
   id: string;
@@ -29,14 +36,18 @@ export function parseScope(text: string): MaintenanceScope | undefined {
   // A plain path: segments of URL-safe characters, no dot-segments, no query or wildcard elsewhere.
   if (!/^(\/[A-Za-z0-9._~!$&'()+,;=:@%-]+)+$/.test(prefix)) return undefined;
   if (prefix.split('/').some((segment) => segment === '.' || segment === '..')) return undefined;
-  return { kind: 'prefix', prefix };
+  const normalised = normalizePath(prefix);
+  const path = normalised.length > 1 && normalised.endsWith('/') ? normalised.slice(0, -1) : normalised;
+  // An escaped dot-segment (`/a/%2e%2e`) can resolve to the root: a scope names a path; the whole site is "site".
+  if (path === '/') return undefined;
+  return { kind: 'prefix', prefix, path };
 }
 
 export const scopeText = (scope: MaintenanceScope): string => (scope.kind === 'site' ? 'site' : scope.prefix);
 
 export function scopeCovers(scope: MaintenanceScope, path: string): boolean {
   if (scope.kind === 'site') return true;
-  const { prefix } = scope;
+  const prefix = scope.path;
   return path.startsWith(prefix) && (path.length === prefix.length || path.charCodeAt(prefix.length) === 47 /* / */);
 }
 

@@ -34,7 +34,7 @@ describe.each(engines())('metrics at /_vigie/metrics (%s)', (engine) => {
     recordCommit = registerMetrics(metrics.meter, {
       audit: () => writer.stats(),
       detection: () => detector.stats(),
-      maintenance: () => [{ id: '1', scope: { kind: 'prefix', prefix: '/espace' }, readOnly: false, reason: 'r', publicMessage: null, startsAt: 0, plannedEnd: null, retryAfterSeconds: null, bypassSecretSha256: null }],
+      maintenance: () => [{ id: '1', scope: { kind: 'prefix', prefix: '/espace', path: '/espace' }, readOnly: false, reason: 'r', publicMessage: null, startsAt: 0, plannedEnd: null, retryAfterSeconds: null, bypassSecretSha256: null }],
       db: t.db,
     }).recordCommit;
     await Promise.all([writer.append(sampleRecord()), writer.append(sampleRecord())]);

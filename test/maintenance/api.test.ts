@@ -31,6 +31,8 @@ describe.each(engines())('maintenance API and switch (%s)', (engine) => {
       [{ reason: '   ' }, 'body.reason'],
       [{ reason: 'x', scope: 'declarations' }, 'body.scope'],
       [{ reason: 'x', scope: '/_vigie/maintenance' }, 'body.scope'],
+      [{ reason: 'x', scope: '/_vigi%65/maintenance' }, 'body.scope'], // the admin prefix, escaped
+      [{ reason: 'x', scope: '/a/%2e%2e' }, 'body.scope'], // resolves to the root
       [{ reason: 'x', plannedEnd: '2020-03-31T10:00:00' }, 'body.plannedEnd'],
       [{ reason: 'x', startsAt: '2020-03-31T12:00:00+02:00', plannedEnd: '2020-03-31T11:00:00+02:00' }, 'body.plannedEnd'],
       [{ reason: 'x', plannedEnd: '2020-03-31T08:00:00Z' }, 'body.plannedEnd'],

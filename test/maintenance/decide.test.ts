@@ -121,8 +121,8 @@ describe('decideMaintenance', () => {
 describe('scopes and networks', () => {
   it('accepts site and path prefixes, and refuses other forms', () => {
     expect(parseScope('site')).toEqual({ kind: 'site' });
-    expect(parseScope('/declarations/*')).toEqual({ kind: 'prefix', prefix: '/declarations' });
-    expect(parseScope('/a/b/')).toEqual({ kind: 'prefix', prefix: '/a/b' });
+    expect(parseScope('/declarations/*')).toEqual({ kind: 'prefix', prefix: '/declarations', path: '/declarations' });
+    expect(parseScope('/a/b/')).toEqual({ kind: 'prefix', prefix: '/a/b', path: '/a/b' });
     for (const bad of ['declarations', '/decl*', '/a/../b', '*', '', '/a b', '/a?x=1', 'https://x/y']) {
       expect(parseScope(bad), bad).toBeUndefined();
     }

@@ -71,6 +71,17 @@ describe('maintenance scopes match the path the origin resolves', () => {
     expect(decide('/espace/declarations', '/espace%2Fautre')).toBeUndefined();
   });
 
+  it('reads a scope written with escapes as the path it names (failed before: such a scope never matched)', () => {
+    for (const raw of ['/d%C3%A9clarations/1', '/déclarations', '/d%c3%a9clarations', '//d%C3%A9clarations/./x']) {
+      expect(decide('/d%C3%A9clarations/*', raw), raw).toBe(503);
+    }
+    expect(decide('/espace%2Fdeclarations', '/espace/declarations/7')).toBe(503);
+    expect(decide('/d%C3%A9clarations', '/declarations')).toBeUndefined();
+    expect(parseScope('/d%C3%A9clarations')).toEqual({ kind: 'prefix', prefix: '/d%C3%A9clarations', path: '/déclarations' });
+    // An escaped dot-segment that resolves to the root is not a path scope (the whole site is written "site").
+    expect(parseScope('/a/%2e%2e')).toBeUndefined();
+  });
+
   it('ignores case only when the origin does (VIGIE_PATHS_CASE_INSENSITIVE)', () => {
     expect(decide('/Espace/declarations', '/ESPACE/Declarations/1', { caseInsensitivePaths: true })).toBe(503);
     expect(decide('/espace', '/ESPACE', { caseInsensitivePaths: false })).toBeUndefined();
@@ -157,6 +168,20 @@ describe.each(engines())('bypass cookie and client networks on a real socket (%s
     // Tampered: another window's id under A's signature.
     const tampered = cookie.replace(/=v2\.[^.]+\./, `=v2.${instance.holder.state.windows.map((w) => w.id).join('~')}.`);
     expect((await fetch(`${base}/espace/x`, { headers: { cookie: tampered, accept: 'application/json' } })).status).toBe(503);
+    await api('/end', json({ reason: 'clean up' }));
+    await instance.holder.refresh();
+  });
+
+  it('a scope written with escapes is stored as written and, once reloaded, stops the path it names', async () => {
+    const { instance, base, api } = await start({});
+    const started = await api('/windows', json({ reason: 'accented path', scope: '/d%C3%A9clarations/*' }));
+    expect(started.status).toBe(201);
+    expect((await started.json()).window.scope).toBe('/d%C3%A9clarations');
+    await instance.holder.refresh(); // read back from the store
+    const page = (path: string) => fetch(`${base}${path}`, { headers: { accept: 'application/json' } });
+    expect((await page('/d%C3%A9clarations/2020')).status).toBe(503);
+    expect((await page('/d%c3%a9clarations')).status).toBe(503);
+    expect((await page('/declarations')).status).toBe(404);
     await api('/end', json({ reason: 'clean up' }));
     await instance.holder.refresh();
   });
