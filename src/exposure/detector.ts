@@ -48,12 +48,20 @@ export function alertOpenedEvent(alert: StoredAlert, detectedBy: 'live' | 'catch
   return { type: 'exposure.alert.opened', detectedBy, alert: { id: alert.id, firstAt: alert.firstAt.toISOString(), accesses: alert.accesses } };
 }
 
-/** The affected scope: the first path segment all leaked routes share ("/espace", that is /espace and below), else the whole site. */
+/**
+ * The affected scope: the first path segment all leaked routes share ("/espace", that is /espace and below), else
+ * the whole site. Routes are recorded decoded ("/déclarations"); the scope is written with escapes where a scope
+ * needs them ("/d%C3%A9clarations"), which the maintenance switch reads back as the same path.
+ */
 export function affectedScope(routes: string[]): string {
   const firsts = new Set(routes.map((route) => route.split('/')[1] ?? ''));
   const [only] = [...firsts];
-  return firsts.size === 1 && only ? `/${only}` : 'site';
+  return firsts.size === 1 && only ? `/${escapeSegment(only)}` : 'site';
 }
+
+const bytes = new TextEncoder();
+const escapeSegment = (segment: string): string =>
+  segment.replace(/[^A-Za-z0-9._~!$&'()+,;=:@-]/gu, (char) => Array.from(bytes.encode(char), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
 
 /** Records of one stream's consecutive batches, checked together. */
 interface Run {
