@@ -65,7 +65,7 @@ export async function writeCheckpoint(
   clock: Clock,
   kind: Checkpoint['kind'] = 'periodic',
   extra: Omit<CheckpointBody, 'heads'> = {},
-): Promise<Checkpoint> {
+): Promise<Checkpoint & { signature: string }> {
   const previous = await latestCheckpoint(db, crypto);
   // A margin covers batches committed late with an earlier `at` (their clock was read before the commit).
   const since = previous ? new Date(previous.at.getTime() - 60_000) : undefined;
@@ -78,7 +78,7 @@ export async function writeCheckpoint(
     .values({ at, kind, body, signature })
     .returning('id')
     .executeTakeFirstOrThrow();
-  return { id: String(row.id), at, kind, body: JSON.parse(body) as CheckpointBody, signatureValid: true };
+  return { id: String(row.id), at, kind, body: JSON.parse(body) as CheckpointBody, signatureValid: true, signature };
 }
 
 /** Periodic checkpoints while the server runs; returns the function that stops them. */

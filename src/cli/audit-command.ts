@@ -83,12 +83,15 @@ const prune = defineCommand({
 
 const checkpoint = defineCommand({
   name: 'checkpoint',
-  summary: 'write a signed checkpoint of every stream now',
+  summary: 'write a signed checkpoint of every stream now, and print it (one JSON line: keep a copy elsewhere)',
   options: {},
   run: ({ env }) =>
     withLog(env, async (db, crypto) => {
       const written = await writeCheckpoint(db, crypto, systemClock);
-      console.log(JSON.stringify({ id: written.id, at: written.at.toISOString(), streams: Object.keys(written.body.heads).length }));
+      // The heads and their signature, as stored: a copy kept outside the database (`>> checkpoints.jsonl`) is what
+      // shows a rewrite by someone who holds both the database and the key (docs/access-log.md, "Checkpoints").
+      const { id, at, kind, body, signature } = written;
+      console.log(JSON.stringify({ id, at: at.toISOString(), kind, streams: Object.keys(body.heads).length, heads: body.heads, signature }));
       return 0;
     }),
 });

@@ -6,7 +6,7 @@ import { runInProcess } from '../helpers/cli-in-process.js';
 
 // `audit verify` and `audit generate` report progress on stderr; in a pipe or a log file each report is a
 // line of its own (they used to run together: "verified 50 batchesverified 58 batches").
-describe('audit progress lines', () => {
+describe('audit progress lines and checkpoint output', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'vigie-audit-progress-'));
@@ -30,5 +30,18 @@ describe('audit progress lines', () => {
       expect(line).not.toContain('\r');
       expect(line.match(/verified/g)?.length ?? 0).toBeLessThanOrEqual(1);
     }
+  }, 240_000);
+
+  it('audit checkpoint prints what to keep elsewhere: every stream head and the signature', async () => {
+    const env = { VIGIE_DATA_DIR: join(dir, 'checkpoint'), DATABASE_URL: '' };
+    expect((await runInProcess(['audit', 'generate', '--rows', '200', '--days', '1', '--seed', '3'], env)).code).toBe(0);
+    const checkpoint = await runInProcess(['audit', 'checkpoint'], env);
+    expect(checkpoint.code).toBe(0);
+    const printed = JSON.parse(checkpoint.stdout) as { streams: number; heads: Record<string, { seq: number; hash: string }>; signature: string; kind: string };
+    expect(printed.kind).toBe('periodic');
+    expect(printed.streams).toBeGreaterThan(0);
+    expect(Object.keys(printed.heads)).toHaveLength(printed.streams);
+    for (const head of Object.values(printed.heads)) expect(head).toMatchObject({ seq: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(printed.signature).toMatch(/^[0-9a-f]{64}$/);
   }, 240_000);
 });
