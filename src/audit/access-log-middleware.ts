@@ -8,7 +8,7 @@ export interface AccessLogMiddlewareOptions {
   clock: { now(): Date };
   /** Paths never recorded (Vigie's own admin prefix). */
   skipPrefix?: string;
-  /** The client's address; default: the socket's peer under @hono/node-server. */
+  /** The client's address; default: the socket's peer under @hono/node-server, or behind a trusted proxy the client it names. */
   clientAddress?: (c: Context) => string | undefined;
 }
 
@@ -62,7 +62,7 @@ export function unavailableProblem(requestId: string): Response {
 export function accessLogMiddleware(options: AccessLogMiddlewareOptions): MiddlewareHandler {
   const { accessLog, clock, skipPrefix } = options;
   if (!accessLog || !clock) throw new Error('accessLogMiddleware: accessLog and clock are required');
-  const clientAddress = options.clientAddress ?? socketAddress;
+  const clientAddress = options.clientAddress ?? ((c: Context) => accessLog.clientOf(socketAddress(c), () => c.req.header('x-forwarded-for')));
   return async function accessLogMiddleware(c, next) {
     if (skipPrefix && c.req.path.startsWith(skipPrefix)) return next();
     await next();

@@ -2,6 +2,8 @@ import type { Config } from '../config.js';
 import { normalizePath } from '../http/normalize-path.js';
 import type { RelationDeclarations } from '../exposure/relation-header.js';
 import { silentLogger, type Logger } from '../logger.js';
+import { parseNetwork, type Network } from '../maintenance/cidr.js';
+import { resolveClientAddress } from '../maintenance/client-address.js';
 import { memoize, type AuditCrypto } from './audit-crypto.js';
 import { watchDeclaredCategories, type CategoryWatch } from './category-watch.js';
 import type { Declaration } from './declarations.js';
@@ -24,6 +26,12 @@ export interface AccessLog {
   categories: CategoryWatch;
   /** The path as the origin resolves it (normalizePath with VIGIE_PATHS_CASE_INSENSITIVE): what maintenance checks and `route` records. */
   normalizePath(rawPath: string): string;
+  /**
+   * The client's address as recorded: the connection's peer, or behind a proxy listed in VIGIE_TRUSTED_PROXIES
+   * the first untrusted hop of X-Forwarded-For, read as the maintenance switch reads it (client-address.ts).
+   * The header is read only when a proxy is trusted.
+   */
+  clientOf(peer: string | undefined, forwardedFor: () => string | string[] | undefined): string | undefined;
 }
 
 /** The relations declared on a response, stored before its record is written (undefined: nothing to wait for). */
@@ -33,6 +41,7 @@ export function declareRelations(log: AccessLog, value: string | string[] | null
 }
 
 export function createAccessLog(config: Config, writer: AccessLogWriter, crypto: AuditCrypto, relations?: RelationDeclarations, logger: Logger = silentLogger): AccessLog {
+  const proxies = config.maintenance.trustedProxies.map((text) => parseNetwork(text)).filter((network): network is Network => network !== undefined);
   return {
     writer,
     crypto,
@@ -42,6 +51,11 @@ export function createAccessLog(config: Config, writer: AccessLogWriter, crypto:
     relations,
     categories: watchDeclaredCategories(config.categoryMap, logger),
     normalizePath: (rawPath) => normalizePath(rawPath, config.maintenance.caseInsensitivePaths),
+    clientOf: (peer, forwardedFor) => {
+      if (proxies.length === 0 || !peer) return peer;
+      const header = forwardedFor();
+      return resolveClientAddress(peer, Array.isArray(header) ? header.join(', ') : header, proxies);
+    },
   };
 }
 

@@ -110,7 +110,7 @@ export function createNodeGateway(options: NodeGatewayOptions): Server {
         method: req.method ?? 'GET',
         route: path,
         status,
-        clientAddress,
+        clientAddress: accessLog.clientOf(clientAddress, () => incoming['x-forwarded-for']),
         traceparent: incoming.traceparent,
         authorization: incoming.authorization,
         cookie: incoming.cookie,

@@ -81,7 +81,8 @@ export function proxyToUpstream(options: FetchGatewayOptions): MiddlewareHandler
       method: c.req.method,
       route: path,
       status: answer.status,
-      clientAddress: client,
+      // A caller's own clientAddress is taken as it is; the default is the peer, or the client a trusted proxy names.
+      clientAddress: options.clientAddress ? client : accessLog.clientOf(client, () => incoming.get('x-forwarded-for') ?? undefined),
       traceparent: incoming.get('traceparent'),
       authorization: incoming.get('authorization'),
       cookie: incoming.get('cookie'),

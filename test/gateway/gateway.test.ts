@@ -39,7 +39,8 @@ describe.each(cases)('gateway mode on %s (%s)', (engine, kind) => {
   beforeAll(async () => {
     test = await openTestDatabase(engine);
     origin = await startTestOrigin();
-    const env = { VIGIE_UPSTREAM: origin.url, VIGIE_UPSTREAM_TIMEOUT_MS: '1500', VIGIE_PRINCIPAL_SECRET: principalSecret, VIGIE_PRINCIPAL_ISSUER: 'https://id.example' };
+    // The test's connections come from 127.0.0.1, trusted as a proxy: without X-Forwarded-For the peer is the client.
+    const env = { VIGIE_UPSTREAM: origin.url, VIGIE_UPSTREAM_TIMEOUT_MS: '1500', VIGIE_PRINCIPAL_SECRET: principalSecret, VIGIE_PRINCIPAL_ISSUER: 'https://id.example', VIGIE_TRUSTED_PROXIES: '127.0.0.1/32' };
     const probe = testApp({ db: test.db, env });
     detector = createDetector({ db: test.db, clock: systemClock, logger: silentLogger, settings: probe.config.exposure });
     writer = new AccessLogWriter({
@@ -100,8 +101,17 @@ describe.each(cases)('gateway mode on %s (%s)', (engine, kind) => {
       cache_status: 'x-cache=HIT; age=12',
       trace_id: '0af7651916cd43dd8448eb211c80319c',
     });
-    expect(row!.client_hmac).toMatch(/^[0-9a-f]{64}$/);
-    expect(row!.client_hmac).not.toContain('127.0.0.1');
+    expect(row!.client_hmac).toBe(crypto.hmacHex('client', '127.0.0.1'));
+  });
+
+  it('records the client a trusted proxy names, not the proxy, and not what the client wrote itself', async () => {
+    const id = `xff-${kind.length}-${engine}`;
+    // 10.9.9.9 was written by the client; 203.0.113.7 was appended by the trusted proxy (127.0.0.1).
+    const res = await fetch(`${base}/accounts/p-123`, { headers: { 'x-request-id': id, 'x-forwarded-for': '10.9.9.9, 203.0.113.7' } });
+    expect(res.status).toBe(200);
+    const [row] = await recordOf(id);
+    expect(row!.client_hmac).toBe(crypto.hmacHex('client', '203.0.113.7'));
+    expect(origin.last()['x-forwarded-for']).toBe('10.9.9.9, 203.0.113.7, 127.0.0.1');
   });
 
   it('stores the relations the origin declares before the record, once, and strips the header', async () => {
