@@ -4,12 +4,18 @@ import { normalizePath } from '../http/normalize-path.js';
  * What a maintenance window is, as the in-memory state holds it. Times are epoch milliseconds so that the
  * per-request check compares numbers and allocates nothing.
  */
-/**
- * `prefix` is the scope as written (stored, shown); `path` is the same read as request paths are (normalizePath:
- * escapes decoded once, dot-segments resolved), which is what requests are matched against: a scope written
- * `/d%C3%A9clarations` stops `/déclarations`, however the request spells it.
- */
-export type MaintenanceScope = { kind: 'site' } | { kind: 'prefix'; prefix: string; path: string };
+export type MaintenanceScope =
+  | { kind: 'site' }
+  | {
+      kind: 'prefix';
+      /** As written: stored and shown. */
+      prefix: string;
+      /**
+       * The same, read as request paths are (normalizePath: escapes decoded once, dot-segments resolved): what
+       * requests are matched against, so that `/d%C3%A9clarations` stops `/déclarations` however it is spelt.
+       */
+      path: string;
+    };
 
 export interface ActiveWindow {
   id: string;
