@@ -1,9 +1,6 @@
-import { systemClock } from '../clock.js';
-import { getCampaign } from './campaigns.js';
 import { defaultDeliverySettings } from './context.js';
 import { progressOf, type CampaignProgress, type ReadingContext } from './control.js';
-import { countMessages, failureReasons } from './message-counts.js';
-import { campaignAlerts, reconciliationOf, type Reconciliation } from './reconciliation.js';
+import { readCampaignFacts, reconciliationOf, type Reconciliation } from './reconciliation.js';
 
 /**
  * A campaign's progress and its reconciliation together (the campaign's console page): what campaignProgress and
@@ -12,12 +9,6 @@ import { campaignAlerts, reconciliationOf, type Reconciliation } from './reconci
  */
 export async function campaignOverview(ctx: ReadingContext, id: string): Promise<{ progress: CampaignProgress; report: Reconciliation }> {
   const silentAfterMs = (ctx.settings ?? defaultDeliverySettings).silentAfterMs;
-  const silentBefore = new Date((ctx.clock ?? systemClock).now().getTime() - silentAfterMs);
-  const [campaign, groups, reasons, alerts] = await Promise.all([
-    getCampaign(ctx.db, id),
-    countMessages(ctx.db, id, silentBefore),
-    failureReasons(ctx.db, id),
-    campaignAlerts(ctx, id),
-  ]);
+  const { campaign, groups, reasons, alerts } = await readCampaignFacts(ctx, id, silentAfterMs);
   return { progress: progressOf(campaign, groups, silentAfterMs), report: reconciliationOf(campaign, groups, reasons, alerts, silentAfterMs) };
 }

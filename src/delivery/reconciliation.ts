@@ -46,15 +46,20 @@ export interface Reconciliation {
  * (the 2013 Pôle emploi case, silent for two weeks) shows there long before any deadline.
  */
 export async function reconcile(ctx: ReadingContext, campaignId: string, silentAfterMs = (ctx.settings ?? defaultDeliverySettings).silentAfterMs): Promise<Reconciliation> {
+  const { campaign, groups, reasons, alerts } = await readCampaignFacts(ctx, campaignId, silentAfterMs);
+  return reconciliationOf(campaign, groups, reasons, alerts, silentAfterMs);
+}
+
+/** What a reconciliation (and the campaign's progress, overview.ts) is built from: four reads, none waiting on another. */
+export async function readCampaignFacts(ctx: ReadingContext, campaignId: string, silentAfterMs: number) {
   const silentBefore = new Date((ctx.clock ?? systemClock).now().getTime() - silentAfterMs);
-  // None of these reads depends on another: they go together.
   const [campaign, groups, reasons, alerts] = await Promise.all([
     getCampaign(ctx.db, campaignId),
     countMessages(ctx.db, campaignId, silentBefore),
     failureReasons(ctx.db, campaignId),
     campaignAlerts(ctx, campaignId),
   ]);
-  return reconciliationOf(campaign, groups, reasons, alerts, silentAfterMs);
+  return { campaign, groups, reasons, alerts };
 }
 
 type Counted = Omit<ReconciliationRow, 'dimension' | 'value' | 'failureRate' | 'reasons'>;
