@@ -4,14 +4,25 @@ import { createServer } from 'node:net';
 export const repoRoot = new URL('../../', import.meta.url).pathname;
 
 /** A free TCP port on loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A port free now, for a process that binds it later. Chosen below Linux's ephemeral range (32768–60999): a port
+ * the kernel hands out for `listen(0)` can be taken, before the process binds it, as the local port of any
+ * outgoing connection (a test's fetch, a database client), which once failed wrangler's start in CI with
+ * "Address already in use". Outside that range only another explicit bind can take it.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canBind(port)) return port;
+  }
+  throw new Error('no free port found between 20000 and 32000');
+}
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
